@@ -1,0 +1,149 @@
+"""A check is a claim about the student's code, worth some points.
+
+`Check.body(student)` returns if the claim holds and raises `Failure` if it does not; most bodies
+are built by `for_all`, which tries the claim on Hypothesis-generated inputs and, when it fails,
+shrinks to the smallest failing input. `run_check` turns whatever happens into a `CheckResult`:
+passed, failed (the claim is false, or the function is not implemented yet) or error (the
+student's code raised, exited, crashed or hung).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Callable, Literal
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+
+from grader.checks.show import show_case
+from grader.student import Crashed, Exited, LoadFailed, NotImplementedYet, Raised, Student, StudentError, TimedOut
+
+Status = Literal["passed", "failed", "error", "skipped"]
+
+# Deterministic grading: a fixed seed per test, no example database, no time-based deadlines.
+HYPOTHESIS = dict(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    verbosity=Verbosity.quiet,
+    report_multiple_bugs=False,
+    suppress_health_check=list(HealthCheck),
+    phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    print_blob=False,
+)
+
+
+class Failure(AssertionError):
+    """The claim is false. `detail` says how (expected vs got); `hint` names a known mistake."""
+
+    def __init__(self, detail: str, hint: str | None = None):
+        super().__init__(detail)
+        self.detail, self.hint = detail, hint
+        self.case: dict | None = None
+
+
+class Abort(BaseException):
+    """Ends a Hypothesis run at once (Hypothesis only shrinks `Exception`s): a missing
+    implementation, an exit, a hang or a crash says nothing new on a smaller input."""
+
+    def __init__(self, error: StudentError):
+        super().__init__(str(error))
+        self.error = error
+
+
+ABORTING = (NotImplementedYet, Exited, TimedOut, Crashed, LoadFailed)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # the claim, as the student reads it: "softmax rows sum to 1"
+    points: float
+    uses: tuple[str, ...]  # the student functions it calls
+    body: Callable[[Student], None]
+    time_limit: float = 30.0  # seconds of the student's code, shrinking included
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    score: float
+    max_score: float
+    status: Status
+    message: str
+
+
+def for_all(inputs, claim: Callable[[Student, dict], None], examples: int = 40):
+    """A check body: `claim(student, case)` for every case Hypothesis draws from `inputs`."""
+
+    def body(student: Student) -> None:
+        @settings(max_examples=examples, **HYPOTHESIS)
+        @given(inputs)
+        def test(case):
+            try:
+                claim(student, case)
+            except ABORTING as error:
+                raise Abort(error) from None
+            except (Failure, Raised) as failure:
+                failure.case = case  # the last one raised is on the shrunk input
+                body.last_failure = failure
+                raise
+
+        body.last_failure = None
+        try:
+            test()
+        except Abort as abort:
+            # A timeout while shrinking a real failure: report the failure found so far.
+            if isinstance(abort.error, TimedOut) and body.last_failure is not None:
+                raise body.last_failure from None
+            raise
+
+    return body
+
+
+def run_check(check: Check, student: Student) -> CheckResult:
+    def result(status: Status, message: str = "") -> CheckResult:
+        score = check.points if status == "passed" else 0.0
+        return CheckResult(check.name, score, check.points, status, message)
+
+    try:
+        names = student.load().names
+        missing = [name for name in check.uses if name not in names]
+        if missing:
+            return result("error", f"`{missing[0]}` is not defined in {student.submission.path.name}")
+        with student.time_limit(check.time_limit):
+            check.body(student)
+    except Abort as abort:
+        return _error_result(abort.error, result)
+    except ABORTING as error:
+        return _error_result(error, result)
+    except Failure as failure:
+        return result("failed", _failure_message(failure))
+    except Raised as error:
+        return result("error", f"{error}{_on_input(error)}")
+    except Exception as bug:  # a bug of the grader's own: this check is lost, not the whole run
+        return result("error", f"internal error of the grader ({type(bug).__name__}: {bug}); "
+                               "this is not your fault, please report it")
+    finally:
+        with contextlib.suppress(StudentError):
+            student.forget()
+    return result("passed")
+
+
+def _error_result(error: StudentError, result) -> CheckResult:
+    if isinstance(error, NotImplementedYet):
+        return result("failed", f"not implemented: `{error.function}` still raises NotImplementedError")
+    if isinstance(error, Exited):
+        return result("error", f"`{error.function}` tried to stop the program ({error}); "
+                               "return a value instead of calling sys.exit() or quit()")
+    if isinstance(error, (TimedOut, Crashed)):
+        return result("error", f"your code {error}")
+    return result("error", str(error))
+
+
+def _on_input(error) -> str:
+    return f"\nsmallest failing input: {show_case(error.case)}" if getattr(error, "case", None) else ""
+
+
+def _failure_message(failure: Failure) -> str:
+    message = failure.detail + _on_input(failure)
+    return message + (f"\nhint: {failure.hint}" if failure.hint else "")

@@ -1,0 +1,71 @@
+"""Torch as the oracle: expected values and gradients computed in float64 from the same inputs.
+
+An oracle is a function of a case's fields (`oracle(**case)`) that returns NumPy float64 values;
+these helpers turn torch functions into oracles, with autograd for the gradients.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+
+def tensor(value) -> torch.Tensor:
+    """A float64 tensor of `value` (an array or number); integer arrays stay integer."""
+    array = np.asarray(value)
+    return torch.from_numpy(array.astype(np.float64) if array.dtype.kind == "f" else array.copy())
+
+
+def numpy(value):
+    """Tensors (in any nesting of tuples and lists) to float64 arrays; 0-d results to floats."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(numpy(item) for item in value)
+    if isinstance(value, torch.Tensor):
+        array = value.detach().to(torch.float64).numpy()
+        return float(array) if array.shape == () else array
+    return value
+
+
+def torch_function(function):
+    """`function(**tensors)` as an oracle: arrays in, float64 arrays out."""
+
+    def oracle(**case):
+        return numpy(function(**{name: _to_torch(value) for name, value in case.items()}))
+
+    return oracle
+
+
+def value_and_grad(loss, wrt: str):
+    """Oracle of `(loss, d loss / d case[wrt])`, the return value of the curriculum's losses."""
+
+    def oracle(**case):
+        inputs = {name: _to_torch(value) for name, value in case.items()}
+        inputs[wrt].requires_grad_(True)
+        value = loss(**inputs)
+        (grad,) = torch.autograd.grad(value, [inputs[wrt]])
+        return value.item(), grad.numpy()
+
+    return oracle
+
+
+def vector_jacobian(forward, wrt: tuple[str, ...]):
+    """Oracle of a backward pass: the gradients of `sum(forward(...) * dout)` w.r.t. `wrt`,
+    one array, or a tuple in the order of `wrt`. The case holds `dout` beside the inputs."""
+
+    def oracle(dout, **case):
+        inputs = {name: _to_torch(value) for name, value in case.items()}
+        for name in wrt:
+            inputs[name].requires_grad_(True)
+        grads = torch.autograd.grad(forward(**inputs), [inputs[name] for name in wrt], tensor(dout))
+        arrays = tuple(grad.numpy() for grad in grads)
+        return arrays[0] if len(wrt) == 1 else arrays
+
+    return oracle
+
+
+def _to_torch(value):
+    if isinstance(value, np.ndarray):
+        return tensor(value)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_to_torch(item) for item in value)
+    return value

@@ -1,0 +1,84 @@
+"""Contract checks that hold for every function of the curriculum: inputs are never mutated,
+and float32 in gives float32 out (float64 likewise).
+
+Both take `calls`: a list of `Call`s, each a function (or a forward/backward pair) with the
+strategy of its inputs; the claim must hold for every one of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from grader.checks.core import Check, Failure, for_all
+from grader.checks.gradients import forward_then_backward
+from grader.checks.show import show
+
+
+@dataclass(frozen=True)
+class Call:
+    """`function(*case)`, or with `backward`, `function(*inputs)` then `backward(dout, cache)`."""
+
+    function: str
+    inputs: object  # a strategy of cases
+    backward: str | None = None
+
+    @property
+    def uses(self) -> tuple[str, ...]:
+        return (self.function, self.backward) if self.backward else (self.function,)
+
+    def run(self, student, case: dict) -> list[tuple[str, list, list, object]]:
+        """(function, args sent, args after the call, result) of each call made."""
+        if self.backward:
+            return forward_then_backward(student, self.function, self.backward, case, return_args=True)
+        result, args_after = student.call(self.function, *case.values(), return_args=True)
+        return [(self.function, list(case.values()), args_after, result)]
+
+
+def keeps_inputs(name: str, points: float, calls: list[Call], examples: int = 15) -> Check:
+    """No call changes an array it was given."""
+
+    def claim(student, call, case):
+        for function, sent, after, _ in call.run(student, case):
+            for position, (before, now) in enumerate(zip(sent, after)):
+                if isinstance(before, np.ndarray) and not np.array_equal(before, now, equal_nan=True):
+                    raise Failure(f"{function} changed its argument {position + 1} in place: it was "
+                                  f"{show(before)} and became {show(now)}",
+                                  "compute into a new array (x = x + …, np.maximum(x, 0)) rather than "
+                                  "writing into the input (x += …, x[mask] = 0)")
+
+    return _over_calls(name, points, calls, claim, examples)
+
+
+def keeps_dtype(name: str, points: float, calls: list[Call], examples: int = 10) -> Check:
+    """Every floating-point array returned has the dtype of the floating-point inputs."""
+
+    def claim(student, call, case):
+        for function, sent, _, result in call.run(student, case):
+            dtype = next(a.dtype for a in sent if isinstance(a, np.ndarray) and a.dtype.kind == "f")
+            for array in _arrays_in(result):
+                if array.dtype.kind == "f" and array.dtype != dtype:
+                    raise Failure(f"{function} returned a {array.dtype} array for {dtype} input",
+                                  "create arrays with the input's dtype (np.zeros_like(x), "
+                                  "x.dtype.type(1)) instead of float64 defaults")
+
+    return _over_calls(name, points, calls, claim, examples)
+
+
+def _over_calls(name, points, calls: list[Call], claim, examples: int) -> Check:
+    """One check: `claim(student, call, case)` for every call, on its own drawn cases."""
+
+    def body(student):
+        for call in calls:
+            for_all(call.inputs, lambda student, case, call=call: claim(student, call, case), examples)(student)
+
+    uses = tuple(dict.fromkeys(function for call in calls for function in call.uses))
+    return Check(name, points, uses, body)
+
+
+def _arrays_in(value):
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _arrays_in(item)

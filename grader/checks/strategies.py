@@ -1,0 +1,54 @@
+"""Hypothesis building blocks for the inputs of checks.
+
+Every strategy here draws plain NumPy values; exercises compose them into *cases*: dicts from
+the contract's parameter names to values, in the order of the function's parameters, e.g.
+`{"z": array(...), "axis": -1}`. Cases are what counterexamples show.
+"""
+
+from __future__ import annotations
+
+import hypothesis.extra.numpy as hnp
+import numpy as np
+from hypothesis import strategies as st
+
+float_dtypes = st.sampled_from([np.dtype(np.float32), np.dtype(np.float64)])
+
+
+def floats(dtype, bound: float, min_magnitude: float = 0.0):
+    """Finite floats of `dtype` in [-bound, bound]; 0.0 is among the first values tried.
+
+    With `min_magnitude`, values closer to 0 than that are excluded (for finite differences
+    away from the kink of relu and friends).
+    """
+    width = np.dtype(dtype).itemsize * 8
+    any_value = st.floats(-bound, bound, width=width, allow_nan=False, allow_subnormal=False)
+    if not min_magnitude:
+        return any_value
+    return any_value.filter(lambda value: abs(value) >= min_magnitude)
+
+
+def extreme_floats(dtype, magnitude: float):
+    """Huge values of both signs (where a naive exp overflows), mixed with moderate ones."""
+    huge = st.sampled_from([-magnitude, magnitude, -magnitude / 2, 0.9 * magnitude])
+    return st.one_of(huge, floats(dtype, 30.0))
+
+
+def arrays(dtype, shape, elements=None):
+    """Arrays of `dtype` and `shape` (a tuple or a strategy), elements in [-10, 10] by default."""
+    return hnp.arrays(dtype, shape, elements=floats(dtype, 10.0) if elements is None else elements)
+
+
+def shapes(min_dims: int = 1, max_dims: int = 3, min_side: int = 1, max_side: int = 5):
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+def first_float_dtype(case) -> np.dtype:
+    """The dtype of the first floating-point array in a case: it sets the tolerance."""
+    values = list(case.values()) if isinstance(case, dict) else list(case)
+    while values:
+        value = values.pop(0)
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            return value.dtype
+        if isinstance(value, (tuple, list)):
+            values[:0] = value
+    return np.dtype(np.float64)

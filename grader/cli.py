@@ -1,0 +1,72 @@
+"""The `grader` command."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from grader.exercises import TITLES, has_checks, load_exercise
+
+EXERCISE = click.Choice(sorted(TITLES))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Autograder for the deep-learning exercises of ../shared/curriculum.md."""
+
+
+@main.command("list")
+def list_exercises() -> None:
+    """Show every exercise with its title and points."""
+    for exercise_id, title in TITLES.items():
+        exercise = load_exercise(exercise_id)
+        points = f"{exercise.max_score:g} points, {len(exercise.checks)} checks" if exercise else "no checks yet"
+        click.echo(f"{exercise_id}  {title:<44} {points}")
+
+
+@main.command()
+@click.argument("exercise_id", metavar="EXERCISE", type=EXERCISE)
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human",
+              help="json: exactly one JSON object on stdout.")
+def check(exercise_id: str, path: Path | None, output_format: str) -> None:
+    """Grade PATH (a .py file or a notebook) on EXERCISE.
+
+    PATH defaults to exercises/EXERCISE.py, or exercises/EXERCISE.ipynb if there is no .py.
+    Exit code: 0 for full marks, 1 for anything less, 2 for a usage error.
+    """
+    from grader.runner import grade  # the engine's imports are only paid for when grading
+
+    if not has_checks(exercise_id):
+        raise click.UsageError(f"{exercise_id} has no checks yet")
+    path = path or default_path(exercise_id)
+    # Only the JSON object goes to stdout: anything else printed while grading goes to stderr.
+    with contextlib.redirect_stdout(sys.stderr):
+        report = grade(exercise_id, path)
+    if output_format == "json":
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        click.echo(render_human(report))
+    sys.exit(0 if report.score == report.max_score else 1)
+
+
+def default_path(exercise_id: str) -> Path:
+    script, notebook = Path("exercises", f"{exercise_id}.py"), Path("exercises", f"{exercise_id}.ipynb")
+    if script.exists():
+        if notebook.exists() and notebook.stat().st_mtime > script.stat().st_mtime:
+            click.echo(f"note: {notebook} is newer than {script}; grading {script} "
+                       f"(run `grader check {exercise_id} {notebook}` to grade the notebook)", err=True)
+        return script
+    if notebook.exists():
+        return notebook
+    raise click.UsageError(f"neither {script} nor {notebook} exists; pass the file to grade")
+
+
+def render_human(report) -> str:
+    from grader.report import render
+
+    return render(report, color=sys.stdout.isatty())

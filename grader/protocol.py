@@ -1,0 +1,119 @@
+"""The wire format between the trusted grader and the worker that runs student code.
+
+A message is one frame: the header's length (8 bytes, little-endian), a JSON header, then the
+binary blobs the header lists by size. Arrays travel as `.npy` bytes loaded with `allow_pickle=False`, so nothing a
+student returns can execute code in the grader. Values are encoded as a JSON tree:
+
+    None, bool, int, float, str        as themselves
+    numpy.ndarray (exactly)            {"array": i}       blob i holds the .npy bytes
+    numpy scalar (np.float32(1.0) …)   {"scalar": i}      a 0-d .npy, so its dtype survives
+    tuple / list                       {"tuple": [...]}   {"list": [...]}
+    anything else                      {"ref": id, "type": "module.Class"}
+
+A `ref` names an object that stays in the worker (a forward pass's cache, an optimizer): the
+grader can hand it back as an argument but never sees inside it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_FRAME_BYTES = 512 * 2**20
+# Only plain numeric arrays cross the boundary: object arrays would need pickle.
+ARRAY_KINDS = frozenset("biufc")
+_LENGTH = struct.Struct("<Q")
+
+
+class ProtocolError(Exception):
+    """The other side sent something that is not a valid frame."""
+
+
+@dataclass(frozen=True)
+class Remote:
+    """An object that lives in the worker, known to the grader only by id and type name."""
+
+    id: int
+    type: str
+
+    def __repr__(self) -> str:
+        return f"<{self.type} object>"
+
+
+def array_to_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def array_from_bytes(blob: bytes) -> np.ndarray:
+    try:
+        array = np.load(io.BytesIO(blob), allow_pickle=False)
+    except Exception as error:  # a malformed blob is the sender's fault, reported as such
+        raise ProtocolError(f"unreadable array: {error}") from None
+    if array.dtype.kind not in ARRAY_KINDS:
+        raise ProtocolError(f"array of dtype {array.dtype} is not allowed")
+    return array
+
+
+def encode(value, blobs: list[bytes], keep) -> object:
+    """Encode `value` as a JSON tree, appending array bytes to `blobs`.
+
+    `keep(value) -> dict` is called for objects that cannot travel; it returns their encoding
+    (the worker stores them and answers with a ref, the grader encodes a `Remote`).
+    """
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if type(value) is np.ndarray and value.dtype.kind in ARRAY_KINDS:
+        blobs.append(array_to_bytes(value))
+        return {"array": len(blobs) - 1}
+    if isinstance(value, np.generic) and value.dtype.kind in ARRAY_KINDS:
+        blobs.append(array_to_bytes(np.asarray(value)))
+        return {"scalar": len(blobs) - 1}
+    if type(value) in (tuple, list):
+        return {type(value).__name__: [encode(item, blobs, keep) for item in value]}
+    return keep(value)
+
+
+def decode(tree, blobs: list[bytes], resolve):
+    """Inverse of `encode`; `resolve(id, type)` turns a ref back into an object."""
+    if tree is None or isinstance(tree, (bool, int, float, str)):
+        return tree
+    if not isinstance(tree, dict) or len(tree) not in (1, 2):
+        raise ProtocolError(f"bad value encoding: {str(tree)[:80]}")
+    if "array" in tree:
+        return array_from_bytes(blobs[tree["array"]])
+    if "scalar" in tree:
+        return array_from_bytes(blobs[tree["scalar"]])[()]
+    if "tuple" in tree:
+        return tuple(decode(item, blobs, resolve) for item in tree["tuple"])
+    if "list" in tree:
+        return [decode(item, blobs, resolve) for item in tree["list"]]
+    if "ref" in tree:
+        return resolve(tree["ref"], tree.get("type", "object"))
+    raise ProtocolError(f"bad value encoding: {str(tree)[:80]}")
+
+
+def pack(header: dict, blobs: list[bytes]) -> bytes:
+    """A frame: the header's length (8 bytes), the JSON header (listing blob sizes), the blobs."""
+    head = json.dumps({**header, "blobs": [len(blob) for blob in blobs]}).encode()
+    return _LENGTH.pack(len(head)) + head + b"".join(blobs)
+
+
+def read_frame(read_exact) -> tuple[dict, list[bytes]]:
+    """Read one frame with `read_exact(n) -> bytes`, refusing frames over MAX_FRAME_BYTES."""
+    (head_size,) = _LENGTH.unpack(read_exact(_LENGTH.size))
+    if head_size > MAX_FRAME_BYTES:
+        raise ProtocolError(f"header of {head_size} bytes is too large")
+    try:
+        header = json.loads(read_exact(head_size))
+        sizes = [int(size) for size in header["blobs"]]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ProtocolError(f"bad header: {error}") from None
+    if not isinstance(header, dict) or any(size < 0 for size in sizes) or sum(sizes) > MAX_FRAME_BYTES:
+        raise ProtocolError("bad or oversized blob list")
+    return header, [read_exact(size) for size in sizes]

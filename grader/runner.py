@@ -1,0 +1,63 @@
+"""Grading one submission of one exercise: every check, each to a result, nothing lost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.checks.core import CheckResult, run_check
+from grader.exercises import Exercise, load_exercise
+from grader.student import Student
+from grader.submission import SubmissionError, read_submission
+
+
+@dataclass
+class Report:
+    exercise: Exercise
+    path: Path
+    results: list[CheckResult]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(result.score for result in self.results)
+
+    @property
+    def max_score(self) -> float:
+        return sum(result.max_score for result in self.results if result.status != "skipped")
+
+    def to_json(self) -> dict:
+        return {
+            "exercise": self.exercise.id,
+            "score": self.score,
+            "max_score": self.max_score,
+            "checks": [
+                {"name": r.name, "score": r.score, "max_score": r.max_score, "status": r.status, "message": r.message}
+                for r in self.results
+            ],
+        }
+
+
+def grade(exercise_id: str, path: Path, only: list[str] | None = None) -> Report:
+    """Grade `path` on the exercise's checks (or the checks named in `only`)."""
+    try:
+        submission = read_submission(path)
+    except SubmissionError as error:
+        exercise = load_exercise(exercise_id)
+        results = [CheckResult(c.name, 0.0, c.points, "error", str(error)) for c in _selected(exercise, only)]
+        return Report(exercise, Path(path), results)
+    with Student(submission) as student:
+        student.start()  # the worker loads the submission while the checks (and torch) import here
+        exercise = load_exercise(exercise_id)
+        results = [run_check(check, student) for check in _selected(exercise, only)]
+        notes = student.loaded.notes if student.loaded else []
+    return Report(exercise, Path(path), results, notes)
+
+
+def _selected(exercise: Exercise, only: list[str] | None):
+    if only is None:
+        return exercise.checks
+    unknown = set(only) - {check.name for check in exercise.checks}
+    if unknown:
+        raise KeyError(f"no such check in {exercise.id}: {sorted(unknown)}")
+    return [check for check in exercise.checks if check.name in only]

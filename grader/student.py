@@ -1,0 +1,253 @@
+"""The grader's handle on student code: a worker process, spoken to only through `grader.protocol`.
+
+`Student.call("softmax", z)` sends the arguments, waits at most until the current deadline, and
+returns the decoded value (arrays, numbers, tuples, lists, and `Remote` for objects that stayed
+in the worker). Whatever goes wrong on the student's side comes back as a `StudentError`; a
+timeout or a dead worker also replaces the worker, so the next check starts from a fresh one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+from grader import protocol
+from grader.protocol import Remote
+from grader.submission import Submission
+
+LOAD_SECONDS = 20.0  # top-level code of a submission; a hang at import is a timeout, not a hang
+OUTPUT_TAIL_BYTES = 2000
+
+
+class StudentError(Exception):
+    """Something on the student's side went wrong; `str()` is a message for the student."""
+
+
+class Raised(StudentError):
+    """Student code raised an exception."""
+
+    def __init__(self, function: str, error: dict):
+        self.function, self.type = function, error["type"]
+        where = error.get("where")
+        location = f" ({where['file']}, line {where['line']}, in {where['function']}: {where['code']})" if where else ""
+        super().__init__(f"{error['summary']}{location}")
+
+
+class NotImplementedYet(Raised):
+    """The stub's `raise NotImplementedError` is still there."""
+
+
+class Exited(Raised):
+    """Student code called sys.exit(), quit() or raised KeyboardInterrupt."""
+
+
+class TimedOut(StudentError):
+    pass
+
+
+class Crashed(StudentError):
+    """The worker died (os._exit, a segfault, being killed) or broke the protocol."""
+
+
+class LoadFailed(StudentError):
+    """The submission could not be loaded: every check that needs it is an error."""
+
+
+@dataclass
+class Loaded:
+    names: set[str]  # callables the submission defines
+    notes: list[str] = field(default_factory=list)
+
+
+def classify(function: str, error: dict) -> Raised:
+    if error["type"] == "NotImplementedError":
+        return NotImplementedYet(function, error)
+    if error["type"] in ("SystemExit", "KeyboardInterrupt"):
+        return Exited(function, error)
+    return Raised(function, error)
+
+
+class Student:
+    """A submission loaded in a worker process. Use as a context manager."""
+
+    def __init__(self, submission: Submission):
+        self.submission = submission
+        self.process: subprocess.Popen | None = None
+        self.deadline = float("inf")
+        self.output = tempfile.TemporaryFile()
+        self.loaded: Loaded | None = None
+        self.load_failure: LoadFailed | None = None
+
+    def __enter__(self) -> Student:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+        self.output.close()
+
+    # -- the process -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Spawn the worker and send the load request; `load()` waits for its answer."""
+        to_worker_read, self.to_worker = os.pipe()
+        self.from_worker, from_worker_write = os.pipe()
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": "0",  # set iteration order in student code is the same every run
+            "OMP_NUM_THREADS": "1",  # same summation order on every machine, and no oversubscription
+            "OPENBLAS_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "MPLBACKEND": "Agg",  # a stray plt.show() never opens a window
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "grader.worker", str(to_worker_read), str(from_worker_write)],
+            pass_fds=(to_worker_read, from_worker_write),
+            stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.output,
+            cwd=tempfile.gettempdir(), env=env, start_new_session=True,
+        )
+        os.close(to_worker_read)
+        os.close(from_worker_write)
+        cells = [{"filename": c.filename, "source": c.source, "definitions_only": c.definitions_only}
+                 for c in self.submission.cells]
+        self._send({"op": "load", "path": str(self.submission.path), "cells": cells}, [])
+
+    def load(self) -> Loaded:
+        """The names the submission defines, loading it first if needed; raises LoadFailed."""
+        if self.load_failure:
+            raise self.load_failure
+        if self.loaded is None:
+            try:
+                self.loaded = self._load()
+            except LoadFailed as failure:
+                self.load_failure = failure
+                raise
+        return self.loaded
+
+    def _load(self) -> Loaded:
+        if self.process is None:
+            self.start()
+        with self.time_limit(LOAD_SECONDS):
+            try:
+                header, _ = self._receive()
+            except TimedOut:
+                raise LoadFailed(f"loading your file took more than {LOAD_SECONDS:.0f} s "
+                                 "(top-level code that never ends?)") from None
+            except Crashed as crash:
+                raise LoadFailed(f"loading your file {crash}") from None
+        if "error" in header:
+            raise LoadFailed(f"your file could not be loaded: {Raised('', header['error'])}")
+        return Loaded(set(header["names"]), header["notes"])
+
+    def stop(self) -> None:
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            os.close(self.to_worker)
+            os.close(self.from_worker)
+            self.process = None
+
+    def restart(self) -> None:
+        """A fresh worker after a timeout or crash; the submission loaded the same way again."""
+        self.stop()
+        self.start()
+        self.loaded = None
+        self.load()
+
+    @contextlib.contextmanager
+    def time_limit(self, seconds: float):
+        self.deadline = time.monotonic() + seconds
+        try:
+            yield
+        finally:
+            self.deadline = float("inf")
+
+    def output_tail(self) -> str:
+        """The end of what the student's code printed (shown when it crashes)."""
+        self.output.seek(0, os.SEEK_END)
+        size = self.output.tell()
+        self.output.seek(max(0, size - OUTPUT_TAIL_BYTES))
+        return self.output.read().decode("utf-8", "replace").strip()
+
+    # -- requests ----------------------------------------------------------------------------
+    def call(self, function: str, *args, return_args: bool = False):
+        """Call `function(*args)` in the worker; returns its value, or (value, args after) with
+        `return_args`. Warnings the call raised are in `self.warnings` afterwards."""
+        if self.process is None:
+            self.restart()
+        blobs: list[bytes] = []
+        encoded = protocol.encode(list(args), blobs, self._refuse_local)
+        self._send({"op": "call", "function": function, "args": encoded, "return_args": return_args}, blobs)
+        header, blobs = self._receive()
+        if "error" in header:
+            raise classify(function, header["error"])
+        self.warnings = header["warnings"]
+        value = self._decode(header["value"], blobs)
+        return (value, self._decode(header["args"], blobs)) if return_args else value
+
+    def forget(self) -> None:
+        """Let the worker drop the objects the last check left there."""
+        if self.process is not None:
+            self._send({"op": "forget"}, [])
+            self._receive()
+
+    # -- transport ---------------------------------------------------------------------------
+    @staticmethod
+    def _refuse_local(value) -> dict:
+        if isinstance(value, Remote):
+            return {"ref": value.id}
+        raise TypeError(f"cannot send {type(value).__name__} to the worker")
+
+    def _decode(self, tree, blobs):
+        try:
+            return protocol.decode(tree, blobs, Remote)
+        except protocol.ProtocolError as error:
+            self.stop()
+            raise Crashed(f"sent back something unreadable ({error})") from None
+
+    def _send(self, header: dict, blobs: list[bytes]) -> None:
+        data = memoryview(protocol.pack(header, blobs))
+        try:
+            while data:
+                data = data[os.write(self.to_worker, data) :]
+        except BrokenPipeError:
+            self._died()
+
+    def _receive(self) -> tuple[dict, list[bytes]]:
+        try:
+            return protocol.read_frame(self._read_exact)
+        except protocol.ProtocolError as error:
+            self.stop()
+            raise Crashed(f"broke the worker's protocol ({error})") from None
+
+    def _read_exact(self, size: int) -> bytes:
+        chunks = []
+        while size:
+            remaining = self.deadline - time.monotonic()
+            ready, _, _ = select.select([self.from_worker], [], [], max(0.0, min(remaining, 3600)))
+            if not ready:
+                self.stop()
+                raise TimedOut("ran past its time limit (an infinite loop, or far too slow?)")
+            chunk = os.read(self.from_worker, min(size, 1 << 20))
+            if not chunk:
+                self._died()
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def _died(self):
+        try:
+            code = self.process.wait(timeout=2) if self.process else None
+        except subprocess.TimeoutExpired:  # it closed its pipe but lives on: stop() kills it
+            code = None
+        self.stop()
+        how = "no exit code" if code is None else f"exit code {code}" if code >= 0 else f"signal {-code}"
+        tail = self.output_tail()
+        printed = f"; its last output was:\n{tail[-500:]}" if tail else ""
+        raise Crashed(f"ended the worker process ({how}; os._exit() or a crash in native code?){printed}")

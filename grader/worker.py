@@ -1,0 +1,151 @@
+"""The worker: the only process that runs student code.
+
+Started by `grader.student.Student` as `python -m grader.worker IN_FD OUT_FD`, it reads requests
+from IN_FD and answers on OUT_FD in the frames of `grader.protocol`. Its own stdout and stderr
+are a capture file, so nothing the student prints can pose as an answer. It answers three
+requests:
+
+    load    compile and run the submission's cells in a fresh module
+    call    call one of the module's functions; objects that cannot travel stay here as refs
+    forget  drop the refs of the previous check
+
+Every exception raised by student code, `SystemExit` and `KeyboardInterrupt` included, becomes an
+`error` answer; the worker itself keeps running.
+"""
+
+from __future__ import annotations
+
+import linecache
+import os
+import sys
+import traceback
+import types
+import warnings
+
+import numpy as np
+
+from grader import protocol
+from grader.notebook import keep_definitions
+
+MODULE_NAME = "submission"
+
+
+class Worker:
+    def __init__(self, read_fd: int, write_fd: int):
+        self.read_fd, self.write_fd = read_fd, write_fd
+        self.module = types.ModuleType(MODULE_NAME)
+        self.filenames: set[str] = set()
+        self.refs: dict[int, object] = {}
+
+    # -- transport ---------------------------------------------------------------------------
+    def read_exact(self, size: int) -> bytes:
+        chunks = []
+        while size:
+            chunk = os.read(self.read_fd, min(size, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def send(self, header: dict, blobs: list[bytes]) -> None:
+        data = memoryview(protocol.pack(header, blobs))
+        while data:
+            data = data[os.write(self.write_fd, data) :]
+
+    def serve(self) -> None:
+        while True:
+            try:
+                header, blobs = protocol.read_frame(self.read_exact)
+            except EOFError:
+                return
+            handler = {"load": self.load, "call": self.call, "forget": self.forget}[header["op"]]
+            answer_blobs: list[bytes] = []
+            answer = handler(header, blobs, answer_blobs)
+            self.send(answer, answer_blobs)
+
+    # -- values ------------------------------------------------------------------------------
+    def keep(self, value) -> dict:
+        ref = len(self.refs) + 1
+        self.refs[ref] = value
+        kind = type(value)
+        return {"ref": ref, "type": f"{kind.__module__}.{kind.__qualname__}".removeprefix("builtins.")}
+
+    def encode(self, value, blobs: list[bytes]):
+        return protocol.encode(value, blobs, self.keep)
+
+    # -- requests ----------------------------------------------------------------------------
+    def load(self, header: dict, _blobs, _answer_blobs) -> dict:
+        """Run each cell in the module; a notebook's broken cells are skipped with a note."""
+        sys.modules[MODULE_NAME] = self.module
+        self.module.__file__ = header["path"]
+        notes = []
+        for cell in header["cells"]:
+            filename, source = cell["filename"], cell["source"]
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            self.filenames.add(filename)
+            try:
+                code = self.compile_cell(source, filename, cell["definitions_only"], notes)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    exec(code, self.module.__dict__)
+            except BaseException as error:  # student code: anything may come out of it
+                if not cell["definitions_only"]:
+                    return {"error": self.describe(error)}
+                notes.append(f"{filename} was skipped: {self.describe(error)['summary']}")
+        names = sorted(name for name, value in vars(self.module).items() if callable(value))
+        return {"names": names, "notes": notes}
+
+    @staticmethod
+    def compile_cell(source: str, filename: str, definitions_only: bool, notes: list[str]):
+        if not definitions_only:
+            return compile(source, filename, "exec")
+        tree, dropped = keep_definitions(source, filename)
+        notes.extend(f"{filename}, line {line}: not run when grading ({what})" for line, what in dropped)
+        return compile(tree, filename, "exec")
+
+    def call(self, header: dict, blobs: list[bytes], answer_blobs: list[bytes]) -> dict:
+        resolve = lambda ref, _type: self.refs[ref]  # noqa: E731 - refs come from this worker
+        args = protocol.decode(header["args"], blobs, resolve)
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
+            warnings.simplefilter("always")
+            try:
+                value = getattr(self.module, header["function"])(*args)
+            except BaseException as error:  # student code: anything may come out of it
+                return {"error": self.describe(error)}
+        answer = {"value": self.encode(value, answer_blobs)}
+        answer["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+        if header.get("return_args"):
+            answer["args"] = self.encode(list(args), answer_blobs)
+        return answer
+
+    def forget(self, _header, _blobs, _answer_blobs) -> dict:
+        self.refs.clear()
+        return {}
+
+    def describe(self, error: BaseException) -> dict:
+        """What went wrong, located at the innermost line of the student's own code."""
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename in self.filenames]
+        if isinstance(error, SyntaxError) and error.filename in self.filenames:
+            frames.append(traceback.FrameSummary(error.filename, error.lineno or 0, "<module>", line=error.text))
+        kind = type(error).__name__
+        try:
+            message = str(error.msg if isinstance(error, SyntaxError) else error).strip()
+        except BaseException:  # a student exception whose __str__ itself fails
+            message = "(its message could not be shown)"
+        summary = f"{kind}: {message}" if message else kind
+        where = None
+        if frames:
+            frame = frames[-1]
+            where = {"file": frame.filename, "line": frame.lineno, "function": frame.name,
+                     "code": (frame.line or "").strip()}
+        return {"type": kind, "message": message[:2000], "summary": summary[:2000], "where": where}
+
+
+def main() -> None:
+    read_fd, write_fd = int(sys.argv[1]), int(sys.argv[2])
+    Worker(read_fd, write_fd).serve()
+
+
+if __name__ == "__main__":
+    main()
