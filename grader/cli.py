@@ -54,10 +54,41 @@ def check(exercise_id: str, path: Path | None, output_format: str) -> None:
     sys.exit(0 if report.score == report.max_score else 1)
 
 
+@main.command()
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if any stub is out of date.")
+@click.option("--reference", "reference_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reference"), show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("exercises"), show_default=True)
+def stubs(check_only: bool, reference_dir: Path, out_dir: Path) -> None:
+    """Generate the student stubs (.py and .ipynb) from the reference solutions.
+
+    Each block between `# BEGIN SOLUTION` and `# END SOLUTION` becomes `raise NotImplementedError`.
+    """
+    from grader.stubs import MarkerError, generated_files
+
+    try:
+        files = generated_files(reference_dir, out_dir)
+    except MarkerError as error:
+        raise click.ClickException(str(error)) from None
+    if not files:
+        raise click.UsageError(f"no exercise*.py in {reference_dir}")
+    stale = [path for path, text in files.items() if not path.exists() or path.read_text() != text]
+    if check_only:
+        for path in stale:
+            click.echo(f"out of date: {path} (run `grader stubs`)", err=True)
+        sys.exit(1 if stale else 0)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path in stale:
+        path.write_text(files[path])
+        click.echo(f"wrote {path}")
+
+
 def default_path(exercise_id: str) -> Path:
     script, notebook = Path("exercises", f"{exercise_id}.py"), Path("exercises", f"{exercise_id}.ipynb")
     if script.exists():
-        if notebook.exists() and notebook.stat().st_mtime > script.stat().st_mtime:
+        # Both come fresh out of a clone within moments; only a notebook edited later is news.
+        if notebook.exists() and notebook.stat().st_mtime > script.stat().st_mtime + 60:
             click.echo(f"note: {notebook} is newer than {script}; grading {script} "
                        f"(run `grader check {exercise_id} {notebook}` to grade the notebook)", err=True)
         return script

@@ -8,7 +8,7 @@ from typing import Callable
 import numpy as np
 
 from grader.checks.compare import compare, matches, tolerance_for
-from grader.checks.core import Check, Failure, for_all
+from grader.checks.core import Check, Failure, WrongType, for_all
 from grader.checks.strategies import first_float_dtype
 
 
@@ -55,7 +55,7 @@ def agrees(
         expected = oracle(**case)
         if part is not None:
             if not isinstance(got, (tuple, list)) or len(got) <= part:
-                raise Failure(f"{function} should return a tuple of {part + 1} or more values, got {got!r:.80}")
+                raise WrongType(f"{function} should return a tuple of {part + 1} or more values, got {got!r:.80}")
             got, expected = got[part], expected[part]
         try:
             compare(got, expected, tolerance, label)

@@ -12,7 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from grader.checks.core import Failure
+from grader.checks.core import Failure, WrongType
 from grader.checks.show import FULL_ARRAY_SIZE, kind_of, show
 
 TOLERANCES = {  # dtype: (rtol, atol)
@@ -61,18 +61,18 @@ def compare(got, expected, tolerance, label: str = "the result") -> None:
     """
     if isinstance(expected, (tuple, list)) and not _all_ints(expected):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            raise Failure(f"{label} should be a {type(expected).__name__} of {len(expected)} values, "
+            raise WrongType(f"{label} should be a {type(expected).__name__} of {len(expected)} values, "
                           f"got {kind_of(got)}")
         for index, (got_item, expected_item) in enumerate(zip(got, expected)):
             compare(got_item, expected_item, tolerance, f"{label}[{index}]")
     elif isinstance(expected, list):
         if not isinstance(got, (tuple, list)) or not all(isinstance(x, (Integral, np.integer)) for x in got):
-            raise Failure(f"{label} should be a list of ints, got {show(got)}")
+            raise WrongType(f"{label} should be a list of ints, got {show(got)}")
         if list(map(int, got)) != expected:
             raise Failure(f"{label}: expected {expected}, got {list(map(int, got))}")
     elif isinstance(expected, (float, int)):
         if not is_real_scalar(got):
-            raise Failure(f"{label} should be a number, got {kind_of(got)}")
+            raise WrongType(f"{label} should be a number, got {kind_of(got)}")
         if not close(got, expected, tolerance):
             raise Failure(f"{label}: expected {expected!r}, got {float(got)!r}")
     else:
@@ -85,11 +85,11 @@ def _all_ints(values) -> bool:
 
 def _compare_arrays(got, expected: np.ndarray, tolerance, label: str) -> None:
     if not isinstance(got, np.ndarray):
-        raise Failure(f"{label} should be a numpy array of shape {expected.shape}, got {kind_of(got)}")
+        raise WrongType(f"{label} should be a numpy array of shape {expected.shape}, got {kind_of(got)}")
     if got.shape != expected.shape:
         raise Failure(f"{label} has shape {got.shape}, expected {expected.shape}")
     if got.dtype.kind not in "biuf":
-        raise Failure(f"{label} has dtype {got.dtype}, expected a real floating-point array")
+        raise WrongType(f"{label} has dtype {got.dtype}, expected a real floating-point array")
     within = close(got, expected, tolerance)
     if within.all():
         return

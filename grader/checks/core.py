@@ -4,7 +4,7 @@
 are built by `for_all`, which tries the claim on Hypothesis-generated inputs and, when it fails,
 shrinks to the smallest failing input. `run_check` turns whatever happens into a `CheckResult`:
 passed, failed (the claim is false, or the function is not implemented yet) or error (the
-student's code raised, exited, crashed or hung).
+student's code raised, exited, crashed, hung or returned the wrong kind of value).
 """
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ class Failure(AssertionError):
         self.case: dict | None = None
 
 
+class WrongType(Failure):
+    """The student's function returned the wrong kind of thing (a list for an array, a number
+    for a pair): an error of the code rather than a wrong value."""
+
+
 class Abort(BaseException):
     """Ends a Hypothesis run at once (Hypothesis only shrinks `Exception`s): a missing
     implementation, an exit, a hang or a crash says nothing new on a smaller input."""
@@ -60,7 +65,7 @@ class Check:
     points: float
     uses: tuple[str, ...]  # the student functions it calls
     body: Callable[[Student], None]
-    time_limit: float = 30.0  # seconds of the student's code, shrinking included
+    time_limit: float = 10.0  # seconds of the student's code, shrinking included
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ def run_check(check: Check, student: Student) -> CheckResult:
     except ABORTING as error:
         return _error_result(error, result)
     except Failure as failure:
-        return result("failed", _failure_message(failure))
+        return result("error" if isinstance(failure, WrongType) else "failed", _failure_message(failure))
     except Raised as error:
         return result("error", f"{error}{_on_input(error)}")
     except Exception as bug:  # a bug of the grader's own: this check is lost, not the whole run

@@ -7,7 +7,7 @@ import numpy as np
 
 from grader.checks.agreement import Mistake, recognise
 from grader.checks.compare import FINITE_DIFFERENCES, compare, tolerance_for
-from grader.checks.core import Check, Failure, for_all
+from grader.checks.core import Check, Failure, WrongType, for_all
 from grader.checks.strategies import first_float_dtype
 
 STEP = 1e-6
@@ -23,7 +23,7 @@ def forward_then_backward(student, forward: str, backward: str, case: dict, retu
     forward_result = student.call(forward, *inputs, return_args=return_args)
     result, inputs_after = forward_result if return_args else (forward_result, None)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise Failure(f"{forward} should return the pair (out, cache), got {result!r:.80}")
+        raise WrongType(f"{forward} should return the pair (out, cache), got {result!r:.80}")
     backward_result = student.call(backward, dout, result[1], return_args=return_args)
     if not return_args:
         return backward_result
@@ -70,7 +70,7 @@ def central_differences(name: str, points: float, *, function: str, inputs, wrt:
         def loss_and_grad(point):
             value = student.call(function, *{**case, wrt: point}.values())
             if not isinstance(value, (tuple, list)) or len(value) != 2:
-                raise Failure(f"{function} should return (loss, gradient), got {value!r:.80}")
+                raise WrongType(f"{function} should return (loss, gradient), got {value!r:.80}")
             return value
 
         loss_at = lambda point: float(np.asarray(loss_and_grad(point)[0]))  # noqa: E731

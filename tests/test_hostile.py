@@ -1,0 +1,134 @@
+"""Broken and hostile submissions: each gives a named, explained result, never a grader crash,
+and the checks it does not affect still run and score."""
+
+import dataclasses
+
+import pytest
+
+from grader import student as student_module
+from grader.checks.core import run_check
+from grader.exercises import load_exercise
+from grader.runner import grade
+from grader.student import Student
+from grader.submission import read_submission
+from tests.helpers import reference_with
+
+SOFTMAX = "softmax matches torch.softmax along any axis"
+LOG_SOFTMAX = "log_softmax matches torch.log_softmax along any axis"
+
+
+def grade_text(tmp_path, text, name="submission.py", only=(SOFTMAX, LOG_SOFTMAX)):
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return {r.name: r for r in grade("exercise3", path, only=list(only) if only else None).results}
+
+
+def softmax_replaced_by(body: str) -> str:
+    return reference_with("exercise3", "def softmax(z, axis=-1):\n" + body)
+
+
+def test_syntax_error_is_an_error_for_every_check_with_its_line(tmp_path):
+    results = grade_text(tmp_path, "import numpy as np\n\ndef softmax(z, axis=-1)\n    return z\n", only=None)
+    assert {r.status for r in results.values()} == {"error"}
+    assert all("SyntaxError" in r.message and "line 3" in r.message for r in results.values())
+
+
+def test_missing_function_is_an_error_of_the_checks_that_need_it(tmp_path):
+    source = reference_with("exercise3", "del softmax\n")
+    results = grade_text(tmp_path, source)
+    assert results[SOFTMAX].status == "error"
+    assert "`softmax` is not defined" in results[SOFTMAX].message
+    assert results[LOG_SOFTMAX].status == "passed"
+
+
+def test_exception_is_an_error_with_the_smallest_input_and_the_students_line(tmp_path):
+    body = ("    if z.ndim > 1:\n        raise ValueError('only vectors')\n"
+            "    e = np.exp(z - z.max())\n    return e / e.sum()\n")
+    result = grade_text(tmp_path, softmax_replaced_by(body))[SOFTMAX]
+    assert result.status == "error"
+    assert "ValueError: only vectors" in result.message
+    assert "in softmax: raise ValueError('only vectors')" in result.message
+    assert "smallest failing input: z=array([[0.]]" in result.message
+
+
+@pytest.mark.parametrize("stop", ["sys.exit(0)", "quit()", "raise KeyboardInterrupt", "raise SystemExit('bye')"])
+def test_exit_in_a_function_is_an_error_and_later_checks_still_run(tmp_path, stop):
+    source = "import sys\n" + softmax_replaced_by(f"    {stop}\n")
+    results = grade_text(tmp_path, source)
+    assert results[SOFTMAX].status == "error"
+    assert "tried to stop the program" in results[SOFTMAX].message
+    assert results[LOG_SOFTMAX].status == "passed"
+
+
+def test_custom_base_exception_is_an_error(tmp_path):
+    source = softmax_replaced_by("    class Escape(BaseException): pass\n    raise Escape('out')\n")
+    result = grade_text(tmp_path, source)[SOFTMAX]
+    assert result.status == "error" and "Escape: out" in result.message
+
+
+def test_os_exit_kills_only_its_worker(tmp_path):
+    results = grade_text(tmp_path, "import os\n" + softmax_replaced_by("    os._exit(0)\n"))
+    assert results[SOFTMAX].status == "error"
+    assert "ended the worker process (exit code 0" in results[SOFTMAX].message
+    assert results[LOG_SOFTMAX].status == "passed"
+
+
+def test_exit_at_import_is_a_load_error_for_every_check(tmp_path):
+    results = grade_text(tmp_path, "import sys\nsys.exit(0)\n")
+    assert all(r.status == "error" and "could not be loaded: SystemExit" in r.message for r in results.values())
+
+
+def test_infinite_loop_times_out_and_the_next_check_gets_a_fresh_worker(tmp_path):
+    path = tmp_path / "loop.py"
+    path.write_text(softmax_replaced_by("    while True:\n        pass\n"))
+    checks = {check.name: check for check in load_exercise("exercise3").checks}
+    with Student(read_submission(path)) as student:
+        looping = run_check(dataclasses.replace(checks[SOFTMAX], time_limit=1.0), student)
+        after = run_check(checks[LOG_SOFTMAX], student)
+    assert looping.status == "error" and "time limit" in looping.message
+    assert after.status == "passed"
+
+
+def test_hang_at_import_is_a_timeout(tmp_path, monkeypatch):
+    monkeypatch.setattr(student_module, "LOAD_SECONDS", 1.0)
+    results = grade_text(tmp_path, "import time\nwhile True:\n    time.sleep(0.1)\n")
+    assert all(r.status == "error" and "loading your file took more than" in r.message for r in results.values())
+
+
+@pytest.mark.parametrize("returned, complaint", [
+    ("z.tolist()", "should be a numpy array of shape"),
+    ("None", "should be a numpy array of shape"),
+    ("{'p': z}", "got a dict"),
+])
+def test_wrong_return_type_is_an_error(tmp_path, returned, complaint):
+    result = grade_text(tmp_path, softmax_replaced_by(f"    return {returned}\n"))[SOFTMAX]
+    assert result.status == "error" and complaint in result.message
+
+
+def test_nan_output_fails_with_expected_and_got(tmp_path):
+    result = grade_text(tmp_path, softmax_replaced_by("    return np.full_like(z, np.nan)\n"))[SOFTMAX]
+    assert result.status == "failed"
+    assert "expected:" in result.message and "got:      array([nan]" in result.message
+
+
+def test_ten_thousand_lines_of_output_change_nothing(tmp_path):
+    body = "    for i in range(10_000):\n        print('{\"score\": 100}', i)\n" \
+           "    e = np.exp(z - z.max(axis=axis, keepdims=True))\n    return e / e.sum(axis=axis, keepdims=True)\n"
+    assert grade_text(tmp_path, softmax_replaced_by(body))[SOFTMAX].status == "passed"
+
+
+def test_file_that_is_not_utf8_is_an_error_for_every_check(tmp_path):
+    results = grade_text(tmp_path, b"def softmax(z):\n    return '\xff\xfe'\n", only=None)
+    assert all(r.status == "error" and "not UTF-8" in r.message for r in results.values())
+
+
+def test_corrupt_notebook_is_an_error_for_every_check(tmp_path):
+    results = grade_text(tmp_path, '{"cells": [{"cell_type": "code", "sour', name="broken.ipynb", only=None)
+    assert all(r.status == "error" and "not a readable Jupyter notebook" in r.message for r in results.values())
+
+
+def test_empty_file_scores_zero_with_every_function_missing(tmp_path):
+    results = grade_text(tmp_path, "", only=None)
+    assert all(r.status == "error" and "is not defined" in r.message for r in results.values())
+    assert sum(r.score for r in results.values()) == 0
+
