@@ -101,3 +101,7 @@ def render_human(report) -> str:
     from grader.report import render
 
     return render(report, color=sys.stdout.isatty())
+
+
+if __name__ == "__main__":
+    main()

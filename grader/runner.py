@@ -29,10 +29,11 @@ class Report:
     def to_json(self) -> dict:
         return {
             "exercise": self.exercise.id,
-            "score": self.score,
-            "max_score": self.max_score,
+            "score": float(self.score),
+            "max_score": float(self.max_score),
             "checks": [
-                {"name": r.name, "score": r.score, "max_score": r.max_score, "status": r.status, "message": r.message}
+                {"name": r.name, "score": float(r.score), "max_score": float(r.max_score), "status": r.status,
+                 "message": r.message}
                 for r in self.results
             ],
         }

@@ -9,6 +9,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+# Oracle tensors are tiny: extra threads only spin and contend on a busy machine (one op took
+# 10 ms instead of 0.03 ms with the other core loaded), and one thread also fixes the order of
+# every reduction.
+torch.set_num_threads(1)
+
 
 def tensor(value) -> torch.Tensor:
     """A float64 tensor of `value` (an array or number); integer arrays stay integer."""
