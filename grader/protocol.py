@@ -86,9 +86,9 @@ def decode(tree, blobs: list[bytes], resolve):
     if not isinstance(tree, dict) or len(tree) not in (1, 2):
         raise ProtocolError(f"bad value encoding: {str(tree)[:80]}")
     if "array" in tree:
-        return array_from_bytes(blobs[tree["array"]])
+        return array_from_bytes(_blob(blobs, tree["array"]))
     if "scalar" in tree:
-        return array_from_bytes(blobs[tree["scalar"]])[()]
+        return array_from_bytes(_blob(blobs, tree["scalar"]))[()]
     if "tuple" in tree:
         return tuple(decode(item, blobs, resolve) for item in tree["tuple"])
     if "list" in tree:
@@ -96,6 +96,12 @@ def decode(tree, blobs: list[bytes], resolve):
     if "ref" in tree:
         return resolve(tree["ref"], tree.get("type", "object"))
     raise ProtocolError(f"bad value encoding: {str(tree)[:80]}")
+
+
+def _blob(blobs: list[bytes], index) -> bytes:
+    if type(index) is not int or not 0 <= index < len(blobs):
+        raise ProtocolError(f"no blob {index!r}")
+    return blobs[index]
 
 
 def pack(header: dict, blobs: list[bytes]) -> bytes:
@@ -112,8 +118,8 @@ def read_frame(read_exact) -> tuple[dict, list[bytes]]:
     try:
         header = json.loads(read_exact(head_size))
         sizes = [int(size) for size in header["blobs"]]
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError) as error:  # not JSON, not an object, no blob list
         raise ProtocolError(f"bad header: {error}") from None
-    if not isinstance(header, dict) or any(size < 0 for size in sizes) or sum(sizes) > MAX_FRAME_BYTES:
+    if any(size < 0 for size in sizes) or sum(sizes) > MAX_FRAME_BYTES:
         raise ProtocolError("bad or oversized blob list")
     return header, [read_exact(size) for size in sizes]
