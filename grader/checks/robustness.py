@@ -40,9 +40,13 @@ def keeps_inputs(name: str, points: float, calls: list[Call], examples: int = 15
 
     def claim(student, call, case):
         for function, sent, after, _ in call.run(student, case):
-            for position, (before, now) in enumerate(zip(sent, after)):
-                if isinstance(before, np.ndarray) and not np.array_equal(before, now, equal_nan=True):
-                    raise Failure(f"{function} changed its argument {position + 1} in place: it was "
+            # Arrays nested in lists (an MLP's [(W, b), ...]) count too.
+            arrays_before, arrays_after = list(_arrays_in(sent)), list(_arrays_in(after))
+            if len(arrays_before) != len(arrays_after):
+                raise Failure(f"{function} added or removed arrays in a list it was given")
+            for before, now in zip(arrays_before, arrays_after):
+                if not np.array_equal(before, now, equal_nan=True):
+                    raise Failure(f"{function} changed an input array in place: it was "
                                   f"{show(before)} and became {show(now)}",
                                   "compute into a new array (x = x + …, np.maximum(x, 0)) rather than "
                                   "writing into the input (x += …, x[mask] = 0)")

@@ -1,9 +1,7 @@
-"""Every check of exercise 3 catches a plausible mistake and passes correct code."""
+"""Plausible wrong implementations of exercise 3: at least one that each check must catch,
+with the hint it must show where one is known."""
 
-import pytest
-
-from grader.exercises import load_exercise
-from tests.helpers import ROOT, Wrong, assert_catches, grade_source
+from tests.helpers import Wrong
 
 SOFTMAX_LAST_AXIS = """
 def softmax(z, axis=-1):
@@ -103,18 +101,3 @@ def cross_entropy(logits, labels):
 """, hint="input's dtype"),
 ]
 
-
-def test_every_check_has_a_mistake_it_catches():
-    checks = {check.name for check in load_exercise("exercise3").checks}
-    assert checks == {wrong.check for wrong in MISTAKES}
-
-
-@pytest.mark.parametrize("wrong", MISTAKES, ids=str)
-def test_check_catches_mistake(tmp_path, wrong):
-    assert_catches(tmp_path, "exercise3", wrong)
-
-
-def test_a_correct_implementation_written_differently_gets_full_marks(tmp_path):
-    source = (ROOT / "tests" / "alternatives" / "exercise3.py").read_text()
-    results = grade_source(tmp_path, "exercise3", source)
-    assert {name: r.message for name, r in results.items() if r.status != "passed"} == {}
