@@ -21,7 +21,7 @@ class Mistake:
     model: Callable
 
 
-def holds(name: str, points: float, *, uses: tuple[str, ...] | str, inputs, claim, examples: int = 40) -> Check:
+def holds(name: str, points: float, *, uses: tuple[str, ...] | str, inputs, claim, examples: int = 25) -> Check:
     """A property: `claim(student, case)` raises `Failure` when it does not hold."""
     uses = (uses,) if isinstance(uses, str) else uses
     return Check(name, points, uses, for_all(inputs, claim, examples))
@@ -39,7 +39,7 @@ def agrees(
     quiet: bool = False,
     mistakes: tuple[Mistake, ...] = (),
     hint: str | None = None,
-    examples: int = 40,
+    examples: int = 25,
 ) -> Check:
     """`function(*case)` equals `oracle(**case)` within the tolerance of the inputs' dtype.
 

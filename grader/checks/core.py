@@ -77,7 +77,7 @@ class CheckResult:
     message: str
 
 
-def for_all(inputs, claim: Callable[[Student, dict], None], examples: int = 40):
+def for_all(inputs, claim: Callable[[Student, dict], None], examples: int = 25):
     """A check body: `claim(student, case)` for every case Hypothesis draws from `inputs`."""
 
     def body(student: Student) -> None:

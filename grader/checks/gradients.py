@@ -41,7 +41,7 @@ def backward_agrees(
     oracle,
     label: str | None = None,
     mistakes: tuple[Mistake, ...] = (),
-    examples: int = 40,
+    examples: int = 25,
 ) -> Check:
     """`backward(dout, cache)` after `forward(*inputs)` equals the oracle's gradients
     (usually `oracles.vector_jacobian`), for an upstream gradient `dout` drawn at random."""
