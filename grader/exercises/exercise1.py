@@ -261,6 +261,12 @@ def learning_rate_only_scales(student, case):
         raise
 
 
+# Every function, for the curriculum's rules that hold for all of them.
+CONTRACT_CALLS = [
+    Call("step", step_inputs()), Call("perceptron_predict", linear_units()),
+    Call("perceptron_update", single_samples()), Call("perceptron_train", training_sets()),
+]
+
 CHECKS = [
     holds("step is 1.0 where z > 0 and 0.0 elsewhere (step(0) == 0), as floats", 2, uses="step",
           inputs=step_inputs(), claim=is_heaviside, examples=30),
@@ -281,10 +287,6 @@ CHECKS = [
     holds("from zero weights, the learning rate only scales w and b and leaves the errors unchanged", 1,
           uses="perceptron_train", inputs=training_sets(rates=st.sampled_from([0.25, 0.5, 2.0])),
           claim=learning_rate_only_scales, examples=20),
-    keeps_inputs("no function changes its input arrays", 2, [
-        Call("step", step_inputs()), Call("perceptron_predict", linear_units()),
-        Call("perceptron_update", single_samples()), Call("perceptron_train", training_sets())]),
-    keeps_dtype("float32 inputs give float32 results, float64 give float64", 2, [
-        Call("step", step_inputs()), Call("perceptron_predict", linear_units()),
-        Call("perceptron_update", single_samples()), Call("perceptron_train", training_sets())]),
+    keeps_inputs("no function changes its input arrays", 2, CONTRACT_CALLS),
+    keeps_dtype("float32 inputs give float32 results, float64 give float64", 2, CONTRACT_CALLS),
 ]

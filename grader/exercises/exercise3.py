@@ -105,6 +105,12 @@ def shift_invariant(student, case):
             f"softmax(z + {shift}) compared with softmax(z)")
 
 
+# Every function, for the curriculum's rules that hold for all of them.
+CONTRACT_CALLS = [
+    Call("softmax", logits_along_axis()), Call("log_softmax", logits_along_axis()),
+    Call("cross_entropy", classification()), Call("binary_cross_entropy_with_logits", binary()),
+]
+
 CHECKS = [
     agrees("softmax matches torch.softmax along any axis", 2, function="softmax",
            inputs=logits_along_axis(), oracle=softmax_oracle, mistakes=(LAST_AXIS_ONLY,)),
@@ -145,10 +151,6 @@ CHECKS = [
     agrees("binary_cross_entropy_with_logits is correct, finite and warning-free for logits of ±1e4", 1,
            function="binary_cross_entropy_with_logits", inputs=binary(extreme=True), oracle=bce_oracle,
            quiet=True, hint="log(sigmoid(x)) is -inf for x = -1e4: use max(x, 0) - x*t + log1p(exp(-|x|))"),
-    keeps_inputs("no function changes its input arrays", 1, [
-        Call("softmax", logits_along_axis()), Call("log_softmax", logits_along_axis()),
-        Call("cross_entropy", classification()), Call("binary_cross_entropy_with_logits", binary())]),
-    keeps_dtype("float32 inputs give float32 results, float64 give float64", 1, [
-        Call("softmax", logits_along_axis()), Call("log_softmax", logits_along_axis()),
-        Call("cross_entropy", classification()), Call("binary_cross_entropy_with_logits", binary())]),
+    keeps_inputs("no function changes its input arrays", 1, CONTRACT_CALLS),
+    keeps_dtype("float32 inputs give float32 results, float64 give float64", 1, CONTRACT_CALLS),
 ]
