@@ -84,6 +84,7 @@ class Student:
         self.output = tempfile.TemporaryFile()
         self.loaded: Loaded | None = None
         self.load_failure: LoadFailed | None = None
+        self.warnings: list[str] = []  # those of the last call
 
     def __enter__(self) -> Student:
         return self

@@ -89,6 +89,16 @@ def test_infinite_loop_times_out_and_the_next_check_gets_a_fresh_worker(tmp_path
     assert after.status == "passed"
 
 
+def test_a_failure_found_before_the_time_runs_out_is_reported_as_failed(tmp_path):
+    # Wrong on every input and slow: the time limit ends the shrinking, not the verdict.
+    path = tmp_path / "slow.py"
+    path.write_text("import time\n" + softmax_replaced_by("    time.sleep(0.2)\n    return z * 0\n"))
+    check = next(c for c in load_exercise("exercise3").checks if c.name == SOFTMAX)
+    with Student(read_submission(path)) as student:
+        result = run_check(dataclasses.replace(check, time_limit=1.0), student)
+    assert result.status == "failed" and "smallest failing input" in result.message
+
+
 def test_hang_at_import_is_a_timeout(tmp_path, monkeypatch):
     monkeypatch.setattr(student_module, "LOAD_SECONDS", 1.0)
     results = grade_text(tmp_path, "import time\nwhile True:\n    time.sleep(0.1)\n")

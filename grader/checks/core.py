@@ -81,25 +81,27 @@ def for_all(inputs, claim: Callable[[Student, dict], None], examples: int = 25):
     """A check body: `claim(student, case)` for every case Hypothesis draws from `inputs`."""
 
     def body(student: Student) -> None:
+        last_failure = None
+
         @settings(max_examples=examples, **HYPOTHESIS)
         @given(inputs)
         def test(case):
+            nonlocal last_failure
             try:
                 claim(student, case)
             except ABORTING as error:
                 raise Abort(error) from None
             except (Failure, Raised) as failure:
                 failure.case = case  # the last one raised is on the shrunk input
-                body.last_failure = failure
+                last_failure = failure
                 raise
 
-        body.last_failure = None
         try:
             test()
         except Abort as abort:
             # A timeout while shrinking a real failure: report the failure found so far.
-            if isinstance(abort.error, TimedOut) and body.last_failure is not None:
-                raise body.last_failure from None
+            if isinstance(abort.error, TimedOut) and last_failure is not None:
+                raise last_failure from None
             raise
 
     return body
