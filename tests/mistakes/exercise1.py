@@ -21,6 +21,11 @@ def perceptron_update(x, y, w, b, lr):
     e = step(x @ w + b) - y
     return w + lr * e * x, b + lr * e
 """, hint="e = y - step(x @ w + b), not step(x @ w + b) - y"),
+    Wrong("perceptron_update returns (w + lr*e*x, b + lr*e) with e = y - step(x @ w + b)", """
+def perceptron_update(x, y, w, b, lr):
+    e = y - step(x @ w + b)
+    return w + lr * e * x, b
+""", hint="the bias learns too"),
     Wrong("perceptron_train follows the perceptron rule epoch by epoch: w, b and errors", """
 def perceptron_train(X, y, lr=1.0, epochs=100):
     w, b = np.zeros(X.shape[1], dtype=X.dtype), 0.0
