@@ -27,6 +27,14 @@ def floats(dtype, bound: float, min_magnitude: float = 0.0):
     return any_value.filter(lambda value: abs(value) >= min_magnitude)
 
 
+def grid(bound: float, per_unit: int):
+    """Multiples of 1/per_unit in [-bound, bound], often exactly 0. With a power-of-two
+    `per_unit`, these and the small sums and products a check makes of them are exact in
+    float32: every correct implementation computes the float64 oracle's values exactly, and
+    lands on the same side of every kink and tie, whatever its order of operations."""
+    return st.integers(-int(bound * per_unit), int(bound * per_unit)).map(lambda k: k / per_unit)
+
+
 def extreme_floats(dtype, magnitude: float):
     """Huge values of both signs (where a naive exp overflows), mixed with moderate ones."""
     huge = st.sampled_from([-magnitude, magnitude, -magnitude / 2, 0.9 * magnitude])

@@ -23,7 +23,7 @@ from grader.checks.core import Failure, WrongType
 from grader.checks.oracles import torch_function
 from grader.checks.robustness import Call, keeps_dtype, keeps_inputs
 from grader.checks.show import kind_of, show
-from grader.checks.strategies import arrays, float_dtypes, floats, shapes
+from grader.checks.strategies import arrays, float_dtypes, floats, grid, shapes
 
 # -- inputs ------------------------------------------------------------------------------------
 
@@ -33,8 +33,7 @@ labels = st.sampled_from([0.0, 1.0])
 
 
 def quarters(bound=4):
-    """Multiples of 1/4 in [-bound, bound]: exact in float32, and often exactly 0."""
-    return st.integers(-4 * bound, 4 * bound).map(lambda k: k / 4)
+    return grid(bound, per_unit=4)
 
 
 @st.composite

@@ -11,22 +11,17 @@ from grader.checks.gradients import backward_agrees, central_differences
 from grader.checks.oracles import tensor, torch_function, value_and_grad, vector_jacobian
 from grader.checks.robustness import Call, keeps_dtype, keeps_inputs
 from grader.checks.show import kind_of
-from grader.checks.strategies import arrays, extreme_floats, float_dtypes, floats, shapes
+from grader.checks.strategies import arrays, extreme_floats, float_dtypes, floats, grid, shapes
 
 BOUND = 10.0  # |x| <= 10 keeps float32 activations within the float32 tolerance (rtol 1e-4)
 EXTREME = 1000.0  # exp(1000) overflows even in float64
 DEFAULT_ALPHA = 0.01  # leaky_relu_forward's default negative slope, in the contract
-GRID = 8  # layer inputs are multiples of 1/GRID (see `on_grid`)
+# Layer inputs are multiples of 1/8 (`strategies.grid`): a layer's float32 output then equals the
+# float64 oracle's, and relu's kinks at 0 fall on the same side in both.
+GRID = 8
 KINK_MARGIN = 1e-3  # hidden pre-activations at least this far from relu's kink (see `away_from_kinks`)
 
 # -- inputs ------------------------------------------------------------------------------------
-
-
-def on_grid(bound: float):
-    """Multiples of 1/8 in [-bound, bound]. At the sizes drawn here, the products and sums of a
-    forward pass over them are exact in float32, so a layer's float32 output equals the float64
-    oracle's and relu's kinks at 0 fall on the same side in both: no false failure from rounding."""
-    return st.integers(-int(bound * GRID), int(bound * GRID)).map(lambda k: k / GRID)
 
 
 @st.composite
@@ -50,14 +45,14 @@ def linear_inputs(draw):
     dtype = draw(float_dtypes)
     n, d, m = draw(st.integers(1, 5)), draw(st.integers(1, 5)), draw(st.integers(1, 5))
     shape_of = {"x": (n, d), "W": (d, m), "b": (m,)}
-    return {name: draw(arrays(dtype, shape, on_grid(5.0))) for name, shape in shape_of.items()}
+    return {name: draw(arrays(dtype, shape, grid(5.0, GRID))) for name, shape in shape_of.items()}
 
 
 @st.composite
 def with_dout(draw, inputs, out_shape=lambda case: case["x"].shape):
     """A forward's inputs followed by `dout`, an upstream gradient of the shape of its output."""
     case = draw(inputs)
-    return {**case, "dout": draw(arrays(case["x"].dtype, out_shape(case), on_grid(5.0)))}
+    return {**case, "dout": draw(arrays(case["x"].dtype, out_shape(case), grid(5.0, GRID)))}
 
 
 def linear_output_shape(case) -> tuple[int, int]:
@@ -72,7 +67,7 @@ def regression(draw):
 
 
 @st.composite
-def mlp_inputs(draw, dtypes=float_dtypes, elements=on_grid(1.0), max_side=4):
+def mlp_inputs(draw, dtypes=float_dtypes, elements=grid(1.0, GRID), max_side=4):
     """An MLP of 1 to 3 layers with its batch: `params` [(W, b), ...], `X` (N, D), `y` (N, M)."""
     dtype = draw(dtypes)
     widths = draw(st.lists(st.integers(1, max_side), min_size=2, max_size=4))  # D, hidden sizes…, M
