@@ -31,9 +31,10 @@ def reference_with(exercise_id: str, code: str) -> str:
     return reference + "\n\n# -- replaced by the test --\n" + textwrap.dedent(code)
 
 
-def grade_source(tmp_path: Path, exercise_id: str, source: str, only=None, name="submission.py"):
+def grade_source(tmp_path: Path, exercise_id: str, source: str | bytes, only=None, name="submission.py"):
+    """Grade `source` (text, or raw bytes for files that are not UTF-8) saved as `name`."""
     path = tmp_path / name
-    path.write_text(source)
+    path.write_bytes(source.encode() if isinstance(source, str) else source)
     return {result.name: result for result in grade(exercise_id, path, only=only).results}
 
 

@@ -8,19 +8,16 @@ import pytest
 from grader import student as student_module
 from grader.checks.core import run_check
 from grader.exercises import load_exercise
-from grader.runner import grade
 from grader.student import Student
 from grader.submission import read_submission
-from tests.helpers import reference_with
+from tests.helpers import grade_source, reference_with
 
 SOFTMAX = "softmax matches torch.softmax along any axis"
 LOG_SOFTMAX = "log_softmax matches torch.log_softmax along any axis"
 
 
 def grade_text(tmp_path, text, name="submission.py", only=(SOFTMAX, LOG_SOFTMAX)):
-    path = tmp_path / name
-    path.write_bytes(text.encode() if isinstance(text, str) else text)
-    return {r.name: r for r in grade("exercise3", path, only=list(only) if only else None).results}
+    return grade_source(tmp_path, "exercise3", text, only=list(only) if only else None, name=name)
 
 
 def softmax_replaced_by(body: str) -> str:
