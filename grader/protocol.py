@@ -7,6 +7,7 @@ student returns can execute code in the grader. Values are encoded as a JSON tre
     None, bool, int, float, str        as themselves
     numpy.ndarray (exactly)            {"array": i}       blob i holds the .npy bytes
     numpy scalar (np.float32(1.0) …)   {"scalar": i}      a 0-d .npy, so its dtype survives
+    torch.Tensor (exactly)             {"tensor": i, "device": "cuda:0"}   its values as .npy
     tuple / list                       {"tuple": [...]}   {"list": [...]}
     anything else                      {"ref": id, "type": "module.Class"}
 
@@ -18,7 +19,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +29,7 @@ import numpy as np
 MAX_FRAME_BYTES = 512 * 2**20
 # Only plain numeric arrays cross the boundary: object arrays would need pickle.
 ARRAY_KINDS = frozenset("biufc")
+DEVICE = re.compile(r"cpu|cuda(:[0-9]{1,2})?")
 _LENGTH = struct.Struct("<Q")
 
 
@@ -76,7 +80,30 @@ def encode(value, blobs: list[bytes], keep) -> object:
         return {"scalar": len(blobs) - 1}
     if type(value) in (tuple, list):
         return {type(value).__name__: [encode(item, blobs, keep) for item in value]}
+    if is_tensor(value, exactly=True):
+        array = tensor_values(value)
+        if array is not None:
+            blobs.append(array_to_bytes(array))
+            return {"tensor": len(blobs) - 1, "device": str(value.device)}
     return keep(value)
+
+
+def is_tensor(value, exactly: bool = False) -> bool:
+    """Is `value` a torch.Tensor (with `exactly`, not a subclass)? Never imports torch itself:
+    NumPy exercises should not pay for it."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return False
+    return type(value) is torch.Tensor if exactly else isinstance(value, torch.Tensor)
+
+
+def tensor_values(tensor) -> np.ndarray | None:
+    """A tensor's values as a NumPy array on the CPU, or None for dtypes NumPy lacks (bfloat16)."""
+    try:
+        array = tensor.detach().cpu().resolve_conj().resolve_neg().numpy()
+    except (TypeError, RuntimeError):
+        return None
+    return array if array.dtype.kind in ARRAY_KINDS else None
 
 
 def decode(tree, blobs: list[bytes], resolve):
@@ -89,6 +116,8 @@ def decode(tree, blobs: list[bytes], resolve):
         return array_from_bytes(_blob(blobs, tree["array"]))
     if "scalar" in tree:
         return array_from_bytes(_blob(blobs, tree["scalar"]))[()]
+    if "tensor" in tree:
+        return _tensor(array_from_bytes(_blob(blobs, tree["tensor"])), tree.get("device"))
     if "tuple" in tree:
         return tuple(decode(item, blobs, resolve) for item in tree["tuple"])
     if "list" in tree:
@@ -96,6 +125,17 @@ def decode(tree, blobs: list[bytes], resolve):
     if "ref" in tree:
         return resolve(tree["ref"], tree.get("type", "object"))
     raise ProtocolError(f"bad value encoding: {str(tree)[:80]}")
+
+
+def _tensor(array: np.ndarray, device):
+    if not isinstance(device, str) or not DEVICE.fullmatch(device):
+        raise ProtocolError(f"bad device {str(device)[:40]!r}")
+    import torch  # only torch exercises send tensors
+
+    try:
+        return torch.from_numpy(array).to(device)
+    except RuntimeError as error:  # a device this side cannot use
+        raise ProtocolError(f"tensor on {device}: {error}") from None
 
 
 def _blob(blobs: list[bytes], index) -> bytes:

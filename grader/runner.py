@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.checks.core import CheckResult, run_check
-from grader.exercises import Exercise, load_exercise
+from grader.exercises import FORBIDDEN, Exercise, load_exercise
 from grader.student import Student
 from grader.submission import SubmissionError, read_submission
 
@@ -47,7 +47,7 @@ def grade(exercise_id: str, path: Path, only: list[str] | None = None) -> Report
         exercise = load_exercise(exercise_id)
         results = [CheckResult(c.name, 0.0, c.points, "error", str(error)) for c in _selected(exercise, only)]
         return Report(exercise, Path(path), results)
-    with Student(submission) as student:
+    with Student(submission, FORBIDDEN.get(exercise_id, frozenset())) as student:
         student.start()  # the worker loads the submission while the checks (and torch) import here
         exercise = load_exercise(exercise_id)
         results = [run_check(check, student) for check in _selected(exercise, only)]

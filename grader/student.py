@@ -60,6 +60,15 @@ class LoadFailed(StudentError):
     """The submission could not be loaded: every check that needs it is an error."""
 
 
+class UsedForbidden(StudentError):
+    """Student code called a library op the exercise asks to re-implement (seen at run time)."""
+
+    def __init__(self, function: str, uses: list[dict]):
+        self.function, self.uses = function, uses
+        first = uses[0]
+        super().__init__(f"`{first['function']}` called {first['api']} ({first['file']}, line {first['line']})")
+
+
 @dataclass
 class Loaded:
     names: set[str]  # callables the submission defines
@@ -77,8 +86,9 @@ def classify(function: str, error: dict) -> Raised:
 class Student:
     """A submission loaded in a worker process. Use as a context manager."""
 
-    def __init__(self, submission: Submission):
+    def __init__(self, submission: Submission, forbidden: frozenset[str] = frozenset()):
         self.submission = submission
+        self.forbidden = forbidden  # library ops the worker watches for (grader.drivers.watch)
         self.process: subprocess.Popen | None = None
         self.deadline = float("inf")
         self.output = tempfile.TemporaryFile()
@@ -116,7 +126,8 @@ class Student:
         os.close(from_worker_write)
         cells = [{"filename": c.filename, "source": c.source, "definitions_only": c.definitions_only}
                  for c in self.submission.cells]
-        self._send({"op": "load", "path": str(self.submission.path), "cells": cells}, [])
+        self._send({"op": "load", "path": str(self.submission.path), "cells": cells,
+                    "watch": sorted(self.forbidden)}, [])
 
     def load(self) -> Loaded:
         """The names the submission defines, loading it first if needed; raises LoadFailed."""
@@ -180,17 +191,30 @@ class Student:
     def call(self, function: str, *args, return_args: bool = False):
         """Call `function(*args)` in the worker; returns its value, or (value, args after) with
         `return_args`. Warnings the call raised are in `self.warnings` afterwards."""
+        header, blobs = self._request({"op": "call", "function": function, "return_args": return_args}, args,
+                                      function)
+        value = self._decode(header["value"], blobs)
+        return (value, self._decode(header["args"], blobs)) if return_args else value
+
+    def drive(self, driver: str, *args, on_behalf_of: str):
+        """Run `grader.drivers.<driver>(module, *args)` in the worker (`"timing.median_ratio"`);
+        errors are reported as those of the student's `on_behalf_of` (a class, a function)."""
+        header, blobs = self._request({"op": "drive", "driver": driver}, args, on_behalf_of)
+        return self._decode(header["value"], blobs)
+
+    def _request(self, request: dict, args: tuple, function: str) -> tuple[dict, list[bytes]]:
         if self.process is None:
             self.restart()
         blobs: list[bytes] = []
         encoded = protocol.encode(list(args), blobs, self._refuse_local)
-        self._send({"op": "call", "function": function, "args": encoded, "return_args": return_args}, blobs)
+        self._send({**request, "args": encoded}, blobs)
         header, blobs = self._receive()
+        if header.get("forbidden"):
+            raise UsedForbidden(function, header["forbidden"])
         if "error" in header:
             raise classify(function, header["error"])
         self.warnings = header["warnings"]
-        value = self._decode(header["value"], blobs)
-        return (value, self._decode(header["args"], blobs)) if return_args else value
+        return header, blobs
 
     def forget(self) -> None:
         """Let the worker drop the objects the last check left there."""

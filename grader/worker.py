@@ -7,7 +7,11 @@ requests:
 
     load    compile and run the submission's cells in a fresh module
     call    call one of the module's functions; objects that cannot travel stay here as refs
+    drive   run a driver of `grader.drivers` on the module (a trajectory, a timing)
     forget  drop the refs of the previous check
+
+With a `watch` list at load, the library ops the exercise forbids are watched during calls and
+drives (`grader.drivers.watch`); each answer lists those the student's code called.
 
 Every exception raised by student code, `SystemExit` and `KeyboardInterrupt` included, becomes an
 `error` answer; the worker itself keeps running.
@@ -15,8 +19,11 @@ Every exception raised by student code, `SystemExit` and `KeyboardInterrupt` inc
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import linecache
 import os
+import re
 import sys
 import traceback
 import types
@@ -28,6 +35,7 @@ from grader import protocol
 from grader.notebook import keep_definitions
 
 MODULE_NAME = "submission"
+DRIVER = re.compile(r"([a-z_]+)\.([a-z_]+)")  # "timing.median_ratio": module.function in grader.drivers
 
 
 class Worker:
@@ -36,6 +44,7 @@ class Worker:
         self.module = types.ModuleType(MODULE_NAME)
         self.filenames: set[str] = set()
         self.refs: dict[int, object] = {}
+        self.watch = None  # a grader.drivers.watch.LibraryWatch, for exercises that forbid ops
 
     # -- transport ---------------------------------------------------------------------------
     def read_exact(self, size: int) -> bytes:
@@ -59,7 +68,7 @@ class Worker:
                 header, blobs = protocol.read_frame(self.read_exact)
             except EOFError:
                 return
-            handler = {"load": self.load, "call": self.call, "forget": self.forget}[header["op"]]
+            handler = {"load": self.load, "call": self.call, "drive": self.drive, "forget": self.forget}[header["op"]]
             answer_blobs: list[bytes] = []
             answer = handler(header, blobs, answer_blobs)
             self.send(answer, answer_blobs)
@@ -79,6 +88,11 @@ class Worker:
         """Run each cell in the module; a notebook's broken cells are skipped with a note."""
         sys.modules[MODULE_NAME] = self.module
         self.module.__file__ = header["path"]
+        if header.get("watch"):
+            # Before any student code runs, so that the drivers hold torch's own functions.
+            from grader.drivers.watch import LibraryWatch
+
+            self.watch = LibraryWatch(frozenset(header["watch"]), self.filenames)
         notes = []
         for cell in header["cells"]:
             filename, source = cell["filename"], cell["source"]
@@ -105,18 +119,37 @@ class Worker:
         return compile(tree, filename, "exec")
 
     def call(self, header: dict, blobs: list[bytes], answer_blobs: list[bytes]) -> dict:
-        resolve = lambda ref, _type: self.refs[ref]  # noqa: E731 - refs come from this worker
-        args = protocol.decode(header["args"], blobs, resolve)
+        args = self.decode(header["args"], blobs)
+        return self.run(lambda: getattr(self.module, header["function"])(*args), answer_blobs,
+                        args if header.get("return_args") else None)
+
+    def drive(self, header: dict, blobs: list[bytes], answer_blobs: list[bytes]) -> dict:
+        module_name, function = DRIVER.fullmatch(header["driver"]).groups()
+        driver = getattr(importlib.import_module(f"grader.drivers.{module_name}"), function)
+        args = self.decode(header["args"], blobs)
+        return self.run(lambda: driver(self.module, *args), answer_blobs)
+
+    def decode(self, tree, blobs: list[bytes]):
+        return protocol.decode(tree, blobs, lambda ref, _type: self.refs[ref])  # refs come from this worker
+
+    def run(self, thunk, answer_blobs: list[bytes], args_after=None) -> dict:
+        """The answer to a call: its value (or error), the warnings it raised, the forbidden
+        library calls it made, and with `args_after` the arguments as they are after the call."""
+        watching = self.watch if self.watch is not None else contextlib.nullcontext()
         with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
             warnings.simplefilter("always")
             try:
-                value = getattr(self.module, header["function"])(*args)
+                with watching:
+                    value = thunk()
             except BaseException as error:  # student code: anything may come out of it
-                return {"error": self.describe(error)}
-        answer = {"value": self.encode(value, answer_blobs)}
-        answer["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
-        if header.get("return_args"):
-            answer["args"] = self.encode(list(args), answer_blobs)
+                answer = {"error": self.describe(error)}
+            else:
+                answer = {"value": self.encode(value, answer_blobs)}
+                answer["warnings"] = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+                if args_after is not None:
+                    answer["args"] = self.encode(list(args_after), answer_blobs)
+        if self.watch is not None:
+            answer["forbidden"] = self.watch.take()
         return answer
 
     def forget(self, _header, _blobs, _answer_blobs) -> dict:

@@ -14,6 +14,7 @@ import numpy as np
 
 from grader.checks.core import Failure, WrongType
 from grader.checks.show import FULL_ARRAY_SIZE, kind_of, show
+from grader.protocol import is_tensor, tensor_values
 
 TOLERANCES = {  # dtype: (rtol, atol)
     np.dtype(np.float32): (1e-4, 1e-5),
@@ -56,8 +57,9 @@ def matches(got, expected, tolerance) -> bool:
 def compare(got, expected, tolerance, label: str = "the result") -> None:
     """Raise `Failure` unless `got` has the structure of `expected` and values within tolerance.
 
-    `expected` is a float64 array, a float, an int, or a tuple/list of those; a list of ints must
-    match exactly (counts), floats and arrays within `tolerance` (rtol, atol).
+    `expected` is a float64 array or tensor, a float, an int, or a tuple/list of those; a list of
+    ints must match exactly (counts), floats, arrays and tensors within `tolerance` (rtol, atol).
+    A tensor is expected as a tensor (on any device), an array as a NumPy array.
     """
     if isinstance(expected, (tuple, list)) and not _all_ints(expected):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
@@ -75,6 +77,10 @@ def compare(got, expected, tolerance, label: str = "the result") -> None:
             raise WrongType(f"{label} should be a number, got {kind_of(got)}")
         if not close(got, expected, tolerance):
             raise Failure(f"{label}: expected {expected!r}, got {float(got)!r}")
+    elif is_tensor(expected):
+        if not is_tensor(got):
+            raise WrongType(f"{label} should be a torch.Tensor of shape {tuple(expected.shape)}, got {kind_of(got)}")
+        _compare_arrays(tensor_values(got), tensor_values(expected), tolerance, label)
     else:
         _compare_arrays(got, np.asarray(expected), tolerance, label)
 

@@ -1,10 +1,12 @@
 """A check is a claim about the student's code, worth some points.
 
-`Check.body(student)` returns if the claim holds and raises `Failure` if it does not; most bodies
-are built by `for_all`, which tries the claim on Hypothesis-generated inputs and, when it fails,
-shrinks to the smallest failing input. `run_check` turns whatever happens into a `CheckResult`:
-passed, failed (the claim is false, or the function is not implemented yet) or error (the
-student's code raised, exited, crashed, hung or returned the wrong kind of value).
+`Check.body(student)` returns if the claim holds (optionally with a note for the student, such as
+a measured speed) and raises `Failure` if it does not, or `Skip` when it cannot be tried here (no
+GPU); most bodies are built by `for_all`, which tries the claim on Hypothesis-generated inputs
+and, when it fails, shrinks to the smallest failing input. `run_check` turns whatever happens
+into a `CheckResult`: passed, failed (the claim is false, the function is not implemented yet, or
+it calls the library op it should re-implement), error (the student's code raised, exited,
+crashed, hung or returned the wrong kind of value) or skipped.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from typing import Callable, Literal
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 
+from grader.checks.forbidden import forbidden_uses
 from grader.checks.show import show_case
-from grader.student import Crashed, Exited, LoadFailed, NotImplementedYet, Raised, Student, StudentError, TimedOut
+from grader.student import (Crashed, Exited, LoadFailed, NotImplementedYet, Raised, Student, StudentError, TimedOut,
+                            UsedForbidden)
 
 Status = Literal["passed", "failed", "error", "skipped"]
 
@@ -47,6 +51,11 @@ class WrongType(Failure):
     for a pair): an error of the code rather than a wrong value."""
 
 
+class Skip(Exception):
+    """The claim cannot be tried on this machine (a GPU check without CUDA): no points either way,
+    and not counted in the maximum."""
+
+
 class Abort(BaseException):
     """Ends a Hypothesis run at once (Hypothesis only shrinks `Exception`s): a missing
     implementation, an exit, a hang or a crash says nothing new on a smaller input."""
@@ -56,7 +65,7 @@ class Abort(BaseException):
         self.error = error
 
 
-ABORTING = (NotImplementedYet, Exited, TimedOut, Crashed, LoadFailed)
+ABORTING = (NotImplementedYet, Exited, TimedOut, Crashed, LoadFailed, UsedForbidden)
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ class Check:
     name: str  # the claim, as the student reads it: "softmax rows sum to 1"
     points: float
     uses: tuple[str, ...]  # the student functions it calls
-    body: Callable[[Student], None]
+    body: Callable[[Student], str | None]  # returns an optional note, raises Failure or Skip
     time_limit: float = 10.0  # seconds of the student's code, shrinking included
 
 
@@ -117,8 +126,13 @@ def run_check(check: Check, student: Student) -> CheckResult:
         missing = [name for name in check.uses if name not in names]
         if missing:
             return result("error", f"`{missing[0]}` is not defined in {student.submission.path.name}")
+        uses = forbidden_uses(student.submission, student.forbidden, check.uses) if student.forbidden else []
+        if uses:
+            return result("failed", _forbidden_message(str(uses[0])))
         with student.time_limit(check.time_limit):
-            check.body(student)
+            note = check.body(student)
+    except Skip as skip:
+        return result("skipped", str(skip))
     except Abort as abort:
         return _error_result(abort.error, result)
     except ABORTING as error:
@@ -133,7 +147,7 @@ def run_check(check: Check, student: Student) -> CheckResult:
     finally:
         with contextlib.suppress(StudentError):
             student.forget()
-    return result("passed")
+    return result("passed", note or "")
 
 
 def _error_result(error: StudentError, result) -> CheckResult:
@@ -142,9 +156,16 @@ def _error_result(error: StudentError, result) -> CheckResult:
     if isinstance(error, Exited):
         return result("error", f"`{error.function}` tried to stop the program ({error}); "
                                "return a value instead of calling sys.exit() or quit()")
+    if isinstance(error, UsedForbidden):
+        return result("failed", _forbidden_message(str(error)))
     if isinstance(error, (TimedOut, Crashed)):
         return result("error", f"your code {error}")
     return result("error", str(error))
+
+
+def _forbidden_message(use: str) -> str:
+    return (f"{use}: this exercise asks you to write that yourself, so this check gives no points "
+            "even though the numbers may be right")
 
 
 def _on_input(error) -> str:

@@ -1,7 +1,9 @@
 """Torch as the oracle: expected values and gradients computed in float64 from the same inputs.
 
-An oracle is a function of a case's fields (`oracle(**case)`) that returns NumPy float64 values;
-these helpers turn torch functions into oracles, with autograd for the gradients.
+An oracle is a function of a case's fields (`oracle(**case)`) that returns NumPy float64 values
+(`as_tensors` makes it return float64 tensors, what torch exercises are compared with); these
+helpers turn torch functions into oracles, with autograd for the gradients. Cases may hold
+arrays or tensors: either way the oracle computes in float64 on the CPU.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ torch.set_num_threads(1)
 
 
 def tensor(value) -> torch.Tensor:
-    """A float64 tensor of `value` (an array or number); integer arrays stay integer."""
+    """A float64 CPU tensor of `value` (an array, tensor or number); integer values stay integer."""
+    if isinstance(value, torch.Tensor):  # a copy: the case's own tensor stays as the student got it
+        return value.detach().to("cpu", torch.float64 if value.is_floating_point() else value.dtype, copy=True)
     array = np.asarray(value)
     return torch.from_numpy(array.astype(np.float64) if array.dtype.kind == "f" else array.copy())
 
@@ -28,6 +32,23 @@ def numpy(value):
     if isinstance(value, torch.Tensor):
         array = value.detach().to(torch.float64).numpy()
         return float(array) if array.shape == () else array
+    return value
+
+
+def as_tensors(oracle):
+    """The oracle, with its arrays returned as float64 tensors (numbers stay numbers)."""
+
+    def tensor_oracle(**case):
+        return _arrays_to_tensors(oracle(**case))
+
+    return tensor_oracle
+
+
+def _arrays_to_tensors(value):
+    if isinstance(value, np.ndarray):
+        return torch.from_numpy(value)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_arrays_to_tensors(item) for item in value)
     return value
 
 
@@ -69,7 +90,7 @@ def vector_jacobian(forward, wrt: tuple[str, ...]):
 
 
 def _to_torch(value):
-    if isinstance(value, np.ndarray):
+    if isinstance(value, (np.ndarray, torch.Tensor)):
         return tensor(value)
     if isinstance(value, (tuple, list)):
         return type(value)(_to_torch(item) for item in value)

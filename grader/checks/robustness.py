@@ -1,5 +1,5 @@
 """Contract checks that hold for every function of the curriculum: inputs are never mutated,
-and float32 in gives float32 out (float64 likewise).
+and float32 in gives float32 out (float64 likewise), for NumPy arrays and torch tensors alike.
 
 Both take `calls`: a list of `Call`s, each a function (or a forward/backward pair) with the
 strategy of its inputs; the claim must hold for every one of them.
@@ -13,6 +13,8 @@ import numpy as np
 from grader.checks.core import Check, Failure, for_all
 from grader.checks.gradients import forward_then_backward
 from grader.checks.show import show
+from grader.checks.strategies import dtype_of
+from grader.protocol import is_tensor, tensor_values
 
 
 @dataclass(frozen=True)
@@ -41,15 +43,15 @@ def keeps_inputs(name: str, points: float, calls: list[Call], examples: int = 15
     def claim(student, call, case):
         for function, sent, after, _ in call.run(student, case):
             # Arrays nested in lists (an MLP's [(W, b), ...]) count too.
-            arrays_before, arrays_after = list(_arrays_in(sent)), list(_arrays_in(after))
+            arrays_before, arrays_after = list(arrays_in(sent)), list(arrays_in(after))
             if len(arrays_before) != len(arrays_after):
                 raise Failure(f"{function} added or removed arrays in a list it was given")
             for before, now in zip(arrays_before, arrays_after):
-                if not np.array_equal(before, now, equal_nan=True):
-                    raise Failure(f"{function} changed an input array in place: it was "
+                if not np.array_equal(_values(before), _values(now), equal_nan=True):
+                    raise Failure(f"{function} changed an input in place: it was "
                                   f"{show(before)} and became {show(now)}",
-                                  "compute into a new array (x = x + …, np.maximum(x, 0)) rather than "
-                                  "writing into the input (x += …, x[mask] = 0)")
+                                  "compute into a new array or tensor (x = x + …, x.clamp(min=0)) rather than "
+                                  "writing into the input (x += …, x[mask] = 0, x.add_(…))")
 
     return _over_calls(name, points, calls, claim, examples)
 
@@ -59,12 +61,14 @@ def keeps_dtype(name: str, points: float, calls: list[Call], examples: int = 10)
 
     def claim(student, call, case):
         for function, sent, _, result in call.run(student, case):
-            dtype = next(a.dtype for a in sent if isinstance(a, np.ndarray) and a.dtype.kind == "f")
-            for array in _arrays_in(result):
-                if array.dtype.kind == "f" and array.dtype != dtype:
-                    raise Failure(f"{function} returned a {array.dtype} array for {dtype} input",
-                                  "create arrays with the input's dtype (np.zeros_like(x), "
-                                  "x.dtype.type(1)) instead of float64 defaults")
+            dtype = next(dtype_of(a) for a in arrays_in(sent) if dtype_of(a).kind == "f")
+            for array in arrays_in(result):
+                if dtype_of(array).kind == "f" and dtype_of(array) != dtype:
+                    kind = "tensor" if is_tensor(array) else "array"
+                    raise Failure(f"{function} returned a {dtype_of(array)} {kind} for {dtype} input",
+                                  "create tensors with the input's dtype (torch.zeros_like(x), dtype=x.dtype)"
+                                  if is_tensor(array) else "create arrays with the input's dtype "
+                                  "(np.zeros_like(x), x.dtype.type(1)) instead of float64 defaults")
 
     return _over_calls(name, points, calls, claim, examples)
 
@@ -80,9 +84,14 @@ def _over_calls(name, points, calls: list[Call], claim, examples: int) -> Check:
     return Check(name, points, uses, body)
 
 
-def _arrays_in(value):
-    if isinstance(value, np.ndarray):
+def _values(array) -> np.ndarray:
+    return tensor_values(array) if is_tensor(array) else array
+
+
+def arrays_in(value):
+    """Every array and tensor in a nesting of tuples and lists."""
+    if isinstance(value, np.ndarray) or is_tensor(value):
         yield value
     elif isinstance(value, (tuple, list)):
         for item in value:
-            yield from _arrays_in(item)
+            yield from arrays_in(item)

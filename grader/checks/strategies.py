@@ -1,8 +1,9 @@
 """Hypothesis building blocks for the inputs of checks.
 
-Every strategy here draws plain NumPy values; exercises compose them into *cases*: dicts from
-the contract's parameter names to values, in the order of the function's parameters, e.g.
-`{"z": array(...), "axis": -1}`. Cases are what counterexamples show.
+Every strategy here draws plain NumPy values (torch exercises turn them into CPU tensors with
+`tensors`); exercises compose them into *cases*: dicts from the contract's parameter names to
+values, in the order of the function's parameters, e.g. `{"z": array(...), "axis": -1}`. Cases
+are what counterexamples show.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import hypothesis.extra.numpy as hnp
 import numpy as np
 from hypothesis import strategies as st
+
+from grader.protocol import is_tensor
 
 float_dtypes = st.sampled_from([np.dtype(np.float32), np.dtype(np.float64)])
 
@@ -46,17 +49,34 @@ def arrays(dtype, shape, elements=None):
     return hnp.arrays(dtype, shape, elements=floats(dtype, 10.0) if elements is None else elements)
 
 
+def tensors(dtype, shape, elements=None):
+    """`arrays(...)` as torch tensors on the CPU, with the same dtype."""
+    import torch
+
+    return arrays(dtype, shape, elements).map(torch.from_numpy)
+
+
 def shapes(min_dims: int = 1, max_dims: int = 3, min_side: int = 1, max_side: int = 5):
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
 
 
+def dtype_of(value) -> np.dtype | None:
+    """The NumPy dtype of an array or tensor (torch.float32 -> float32), else None."""
+    if isinstance(value, np.ndarray):
+        return value.dtype
+    if is_tensor(value):
+        return np.dtype(str(value.dtype).removeprefix("torch."))
+    return None
+
+
 def first_float_dtype(case) -> np.dtype:
-    """The dtype of the first floating-point array in a case: it sets the tolerance."""
+    """The dtype of the first floating-point array or tensor in a case: it sets the tolerance."""
     values = list(case.values()) if isinstance(case, dict) else list(case)
     while values:
         value = values.pop(0)
-        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-            return value.dtype
+        dtype = dtype_of(value)
+        if dtype is not None and dtype.kind == "f":
+            return dtype
         if isinstance(value, (tuple, list)):
             values[:0] = value
     return np.dtype(np.float64)

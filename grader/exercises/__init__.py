@@ -1,7 +1,8 @@
 """The catalogue of exercises: `grader.exercises.exerciseN` holds the checks of exercise N.
 
 Each of those modules defines `CHECKS`, a list of `grader.checks.core.Check`, in the order the
-student reads them; its title and id are here, so `grader list` can show them cheaply.
+student reads them; its title and id are here, so `grader list` can show them cheaply, and so
+are the library ops it forbids, which the worker must know before it loads the submission.
 """
 
 from __future__ import annotations
@@ -20,6 +21,22 @@ TITLES = {
     "exercise5": "Convolution and pooling (PyTorch)",
     "exercise6": "Batch normalization (PyTorch)",
     "exercise7": "Regularization and initialization (NumPy)",
+}
+
+
+# The curriculum: torch exercises "must not call autograd nor the library op they re-implement".
+# Names as torch spells their last part (`torch.nn.functional.conv2d`, `torch.optim.Adam`), matched
+# in the source (grader.checks.forbidden) and in the calls made at run time (grader.drivers.watch).
+AUTOGRAD = frozenset({"backward", "grad"})
+FORBIDDEN = {
+    "exercise4": AUTOGRAD | {"SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Adadelta",
+                             "ASGD", "Rprop", "LBFGS", "SparseAdam", "sgd", "adagrad", "rmsprop", "adam", "adamw"},
+    "exercise5": AUTOGRAD | {"conv2d", "conv_transpose2d", "convolution", "_convolution", "convolution_backward",
+                             "conv2d_input", "conv2d_weight", "Conv2d", "max_pool2d", "max_pool2d_with_indices",
+                             "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "MaxPool2d", "AvgPool2d",
+                             "AdaptiveAvgPool2d"},
+    "exercise6": AUTOGRAD | {"batch_norm", "native_batch_norm", "_native_batch_norm_legit", "instance_norm",
+                             "layer_norm", "group_norm", "BatchNorm1d", "BatchNorm2d", "InstanceNorm2d"},
 }
 
 

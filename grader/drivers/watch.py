@@ -1,0 +1,69 @@
+"""Run-time detection of forbidden library calls: `conv2d_forward` calling `F.conv2d`, a batch
+norm calling `F.batch_norm`, an optimizer built on `torch.optim.Adam`, a backward pass computed
+with `.backward()`.
+
+A `TorchFunctionMode` sees every torch function called from Python, however it was reached
+(`F.conv2d`, `torch.conv2d`, `nn.Conv2d`, an alias, `getattr`), and the optimizers of
+`torch.optim` are caught when constructed. A call is recorded only when student code is on the
+stack, so the drivers' own torch calls never count.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+
+class LibraryWatch(TorchFunctionMode):
+    """Records calls to functions whose `__name__` is in `names`, made from `student_files`."""
+
+    def __init__(self, names: frozenset[str], student_files: set[str]):
+        super().__init__()
+        self.names, self.student_files = names, student_files
+        self.seen: list[dict] = []
+        _watch_optimizer_classes(self)
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        if getattr(func, "__name__", None) in self.names:
+            self.record(_api_name(func))
+        return func(*args, **(kwargs or {}))
+
+    def record(self, api: str) -> None:
+        """Note `api` with the innermost line of student code that led to it, if any."""
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename not in self.student_files:
+            frame = frame.f_back
+        if frame is not None:
+            self.seen.append({"api": api, "file": frame.f_code.co_filename, "line": frame.f_lineno,
+                              "function": frame.f_code.co_name})
+
+    def take(self) -> list[dict]:
+        seen, self.seen = self.seen, []
+        return seen
+
+
+AUTOGRAD = {"backward": "autograd (.backward())", "grad": "autograd (torch.autograd.grad)"}
+
+
+def _api_name(func) -> str:
+    return AUTOGRAD.get(func.__name__, f"torch's {func.__name__}")
+
+
+def _watch_optimizer_classes(watch: LibraryWatch) -> None:
+    """Constructing a forbidden `torch.optim` optimizer (directly, or through a subclass) is a call."""
+    for name in watch.names:
+        cls = getattr(torch.optim, name, None)
+        if isinstance(cls, type) and issubclass(cls, torch.optim.Optimizer) and cls is not torch.optim.Optimizer:
+            cls.__init__ = _recording(cls.__init__, watch, f"torch.optim.{name}")
+
+
+def _recording(init, watch: LibraryWatch, api: str):
+    @functools.wraps(init)
+    def recording_init(self, *args, **kwargs):
+        watch.record(api)
+        init(self, *args, **kwargs)
+
+    return recording_init
