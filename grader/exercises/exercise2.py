@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader.checks.agreement import Mistake, agrees, holds
-from grader.checks.core import WrongType
+from grader.checks.core import Check, Failure, WrongType
 from grader.checks.gradients import backward_agrees, central_differences
 from grader.checks.oracles import tensor, torch_function, value_and_grad, vector_jacobian
 from grader.checks.robustness import Call, keeps_dtype, keeps_inputs
@@ -185,6 +185,37 @@ def loss_is_a_python_float(student, case):
                         "return float(np.mean(...)): a NumPy float32 or a 0-d array is not a float")
 
 
+# XOR: the smallest problem a linear model cannot fit. A 2-8-1 MLP from a fixed He-style start
+# reaches a loss of about 4e-14 in 300 steps of gradient descent with the reference's gradients
+# (seeds 0-5 all get below 1e-20 in 500); the bar is far above that, so any correct summation order passes.
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+XOR_STEPS, XOR_LEARNING_RATE, XOR_LOSS = 300, 0.2, 1e-3
+
+
+def xor_start() -> list[tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(0)
+    return [(rng.normal(0.0, 1.0, (2, 8)), np.zeros(8)), (rng.normal(0.0, 0.5, (8, 1)), np.zeros(1))]
+
+
+def fits_xor(student) -> str:
+    """Plain gradient descent on XOR with the student's own mlp_loss gradients."""
+    params = xor_start()
+    for _ in range(XOR_STEPS):
+        result = student.call("mlp_loss", params, XOR_X, XOR_Y)
+        if not isinstance(result, (tuple, list)) or len(result) != 2 or len(result[1]) != len(params):
+            raise WrongType(f"mlp_loss should return (loss, [(dW, db), (dW, db)]), got {kind_of(result)}")
+        params = [(W - XOR_LEARNING_RATE * dW, b - XOR_LEARNING_RATE * db) for (W, b), (dW, db) in zip(params, result[1])]
+    loss = float(student.call("mlp_loss", params, XOR_X, XOR_Y)[0])
+    if not loss < XOR_LOSS:  # NaN fails too
+        raise Failure(f"after {XOR_STEPS} steps of gradient descent (learning rate {XOR_LEARNING_RATE}) with your "
+                      f"gradients, a 2-8-1 MLP's loss on XOR is {loss:.4g}; with correct gradients it is below "
+                      f"{XOR_LOSS:g} (the reference's reach about 4e-14)",
+                      "gradients that make the loss grow have the wrong sign: dpred is 2 * (pred - target) / size, "
+                      "and gradient descent subtracts learning_rate * gradient")
+    return f"loss on XOR after {XOR_STEPS} steps: {loss:.3g}"
+
+
 def pair(name: str, inputs=activation_backward_inputs) -> Call:
     """`name_forward`, then `name_backward` on its cache."""
     return Call(f"{name}_forward", inputs, backward=f"{name}_backward")
@@ -244,6 +275,7 @@ CHECKS = [
            mistakes=(GRADS_REVERSED, GRADS_WITH_RELU_ON_OUTPUT), examples=25),
     central_differences("mlp_loss gradients match central differences of its loss (float64)", 1,
                         function="mlp_loss", inputs=mlp_float64_inputs, wrt="params", examples=6),
+    Check("gradient descent with mlp_loss's gradients fits XOR", 2, ("mlp_loss",), fits_xor),
     keeps_inputs("no function changes its input arrays, dout or cache", 1, CONTRACT_CALLS, examples=8),
     keeps_dtype("float32 inputs give float32 results, float64 give float64", 1, CONTRACT_CALLS, examples=8),
 ]

@@ -122,5 +122,10 @@ def leaky_relu_backward(dout, cache):
     x, alpha = cache
     return dout * np.where(x > 0, 1.0, alpha)
 """, hint="input's dtype"),
+    Wrong("gradient descent with mlp_loss's gradients fits XOR", """
+_mse_loss = mse_loss
+def mse_loss(pred, target):
+    loss, dpred = _mse_loss(pred, target)
+    return loss, -dpred  # (target - pred): the gradient of the gain, not of the loss
+""", hint="wrong sign"),
 ]
-
