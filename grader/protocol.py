@@ -9,6 +9,7 @@ student returns can execute code in the grader. Values are encoded as a JSON tre
     numpy scalar (np.float32(1.0) …)   {"scalar": i}      a 0-d .npy, so its dtype survives
     torch.Tensor (exactly)             {"tensor": i, "device": "cuda:0"}   its values as .npy
     tuple / list                       {"tuple": [...]}   {"list": [...]}
+    dict with str keys                 {"dict": [[key, value], ...]}
     anything else                      {"ref": id, "type": "module.Class"}
 
 A `ref` names an object that stays in the worker (a forward pass's cache, an optimizer): the
@@ -80,6 +81,8 @@ def encode(value, blobs: list[bytes], keep) -> object:
         return {"scalar": len(blobs) - 1}
     if type(value) in (tuple, list):
         return {type(value).__name__: [encode(item, blobs, keep) for item in value]}
+    if type(value) is dict and all(type(key) is str for key in value):
+        return {"dict": [[key, encode(item, blobs, keep)] for key, item in value.items()]}
     if is_tensor(value, exactly=True):
         array = tensor_values(value)
         if array is not None:
@@ -122,6 +125,11 @@ def decode(tree, blobs: list[bytes], resolve):
         return tuple(decode(item, blobs, resolve) for item in tree["tuple"])
     if "list" in tree:
         return [decode(item, blobs, resolve) for item in tree["list"]]
+    if "dict" in tree:
+        try:
+            return {str(key): decode(item, blobs, resolve) for key, item in tree["dict"]}
+        except (TypeError, ValueError):  # not a list of pairs
+            raise ProtocolError(f"bad dict encoding: {str(tree)[:80]}") from None
     if "ref" in tree:
         return resolve(tree["ref"], tree.get("type", "object"))
     raise ProtocolError(f"bad value encoding: {str(tree)[:80]}")

@@ -26,7 +26,8 @@ def test_values_round_trip_with_their_dtypes():
 
 
 def test_objects_that_cannot_travel_become_remote_references():
-    assert round_trip({"cache": 1}) == Remote(7, "dict")
+    assert round_trip({1: "cache"}) == Remote(7, "dict")  # only str keys travel
+    assert round_trip({"cache": 1}) == {"cache": 1}
     assert round_trip(np.array([object()], dtype=object)) == Remote(7, "ndarray")
     assert round_trip(np.ma.masked_array([1.0])) == Remote(7, "MaskedArray")
 
@@ -51,3 +52,22 @@ def test_oversized_and_malformed_frames_are_refused():
     not_json = io.BytesIO((3).to_bytes(8, "little") + b"{{{")
     with pytest.raises(ProtocolError):
         protocol.read_frame(not_json.read)
+
+
+def test_tensors_round_trip_with_dtype_and_device_and_subclasses_stay_behind():
+    import torch
+
+    value = {"x": torch.arange(6, dtype=torch.float32).reshape(2, 3), "n": torch.tensor(3)}
+    back = round_trip(value)
+    assert back["x"].dtype == torch.float32 and back["x"].device.type == "cpu" and torch.equal(back["x"], value["x"])
+    assert back["n"].dtype == torch.int64 and back["n"].shape == ()
+    assert round_trip(torch.nn.Parameter(torch.ones(2))) == Remote(7, "Parameter")
+    assert round_trip(torch.ones(2, dtype=torch.bfloat16)) == Remote(7, "Tensor")
+
+
+def test_a_tensor_on_an_unknown_device_is_refused():
+    blobs = [protocol.array_to_bytes(np.zeros(2))]
+    with pytest.raises(ProtocolError, match="bad device"):
+        protocol.decode({"tensor": 0, "device": "file:///etc"}, blobs, Remote)
+    with pytest.raises(ProtocolError, match="bad dict"):
+        protocol.decode({"dict": [1, 2]}, [], Remote)
