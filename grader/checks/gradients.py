@@ -17,7 +17,8 @@ def forward_then_backward(student, forward: str, backward: str, case: dict, retu
     """Run `forward(*inputs)`, then `backward(dout, cache)`; the case holds `dout` last.
 
     Returns the backward's result, or with `return_args` the list of
-    (function, args sent, args after the call, result) of both calls.
+    (function, args sent, args after the call, result) of both calls, where the forward's result
+    is its `out` alone: the cache is the student's own business, of any type and dtype.
     """
     *inputs, dout = case.values()
     forward_result = student.call(forward, *inputs, return_args=return_args)
@@ -28,7 +29,7 @@ def forward_then_backward(student, forward: str, backward: str, case: dict, retu
     if not return_args:
         return backward_result
     grads, backward_args_after = backward_result
-    return [(forward, inputs, inputs_after, result), (backward, [dout, result[1]], backward_args_after, grads)]
+    return [(forward, inputs, inputs_after, result[0]), (backward, [dout, result[1]], backward_args_after, grads)]
 
 
 def backward_agrees(
