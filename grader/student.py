@@ -197,7 +197,7 @@ class Student:
         return (value, self._decode(header["args"], blobs)) if return_args else value
 
     def drive(self, driver: str, *args, on_behalf_of: str):
-        """Run `grader.drivers.<driver>(module, *args)` in the worker (`"timing.median_ratio"`);
+        """Run `grader.drivers.<driver>(module, *args)` in the worker (`"timing.ratio"`);
         errors are reported as those of the student's `on_behalf_of` (a class, a function)."""
         header, blobs = self._request({"op": "drive", "driver": driver}, args, on_behalf_of)
         return self._decode(header["value"], blobs)

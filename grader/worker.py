@@ -35,7 +35,7 @@ from grader import protocol
 from grader.notebook import keep_definitions
 
 MODULE_NAME = "submission"
-DRIVER = re.compile(r"([a-z_]+)\.([a-z_]+)")  # "timing.median_ratio": module.function in grader.drivers
+DRIVER = re.compile(r"([a-z_]+)\.([a-z_]+)")  # "timing.ratio": module.function in grader.drivers
 
 
 class Worker:
