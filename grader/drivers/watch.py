@@ -11,6 +11,7 @@ stack, so the drivers' own torch calls never count.
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 
 import torch
@@ -54,6 +55,10 @@ def _api_name(func) -> str:
 
 def _watch_optimizer_classes(watch: LibraryWatch) -> None:
     """Constructing a forbidden `torch.optim` optimizer (directly, or through a subclass) is a call."""
+    if any(isinstance(getattr(torch.optim, name, None), type) for name in watch.names):
+        # The first optimizer built in a process imports torch._dynamo (a second of CPU); now it
+        # overlaps with the grader's own start-up instead of counting against a check's time.
+        importlib.import_module("torch._dynamo")
     for name in watch.names:
         cls = getattr(torch.optim, name, None)
         if isinstance(cls, type) and issubclass(cls, torch.optim.Optimizer) and cls is not torch.optim.Optimizer:
