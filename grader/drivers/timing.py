@@ -70,7 +70,7 @@ def ratio(student, functions: list[str], baseline: str, args: list, dout=None, r
     """min(time of the student's calls) / min(time of torch's op) over interleaved rounds.
 
     `functions` is `[f]`, timed as `f(*args)`, or `[forward, backward]`, timed as
-    `backward(dout, forward(*args)[1])`; the baseline gets `args` (and `dout`). After three
+    `backward(dout, forward(*args)[-1])` (the cache is a forward's last result); the baseline gets `args` (and `dout`). After three
     rounds the student's side stops once its calls have used `budget` seconds (a naive loop is
     slow enough by then to tell); torch's side always runs every round.
     """
@@ -81,7 +81,7 @@ def ratio(student, functions: list[str], baseline: str, args: list, dout=None, r
     def student_step():
         result = calls[0](*args)
         if len(calls) == 2:
-            calls[1](dout, result[1])
+            calls[1](dout, result[-1])
 
     def torch_step():
         torch_op(*torch_args)
