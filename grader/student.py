@@ -77,7 +77,10 @@ class Loaded:
 
 def classify(function: str, error: dict) -> Raised:
     if error["type"] == "NotImplementedError":
-        return NotImplementedYet(function, error)
+        # The stub that raised it, when a driver called several: the backward of a timed pair.
+        where = error.get("where")
+        raised_in = where["function"].removesuffix(".__init__") if where else "<module>"
+        return NotImplementedYet(function if raised_in == "<module>" else raised_in, error)
     if error["type"] in ("SystemExit", "KeyboardInterrupt"):
         return Exited(function, error)
     return Raised(function, error)

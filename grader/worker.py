@@ -156,6 +156,14 @@ class Worker:
         self.refs.clear()
         return {}
 
+    @staticmethod
+    def qualified_name(error: BaseException, summary: traceback.FrameSummary) -> str:
+        """`SGD.step` rather than `step`: the name of the student's innermost frame, with its class."""
+        for frame, line in reversed(list(traceback.walk_tb(error.__traceback__))):
+            if frame.f_code.co_filename == summary.filename and line == summary.lineno:
+                return getattr(frame.f_code, "co_qualname", summary.name)
+        return summary.name
+
     def describe(self, error: BaseException) -> dict:
         """What went wrong, located at the innermost line of the student's own code."""
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename in self.filenames]
@@ -170,7 +178,7 @@ class Worker:
         where = None
         if frames:
             frame = frames[-1]
-            where = {"file": frame.filename, "line": frame.lineno, "function": frame.name,
+            where = {"file": frame.filename, "line": frame.lineno, "function": self.qualified_name(error, frame),
                      "code": (frame.line or "").strip()}
         return {"type": kind, "message": message[:2000], "summary": summary[:2000], "where": where}
 

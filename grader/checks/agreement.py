@@ -71,8 +71,11 @@ def agrees(
 def recognise(mistakes, got, case: dict, tolerance) -> str | None:
     """The hint of the first known mistake whose result `got` equals, if any."""
     for mistake in mistakes:
-        with np.errstate(all="ignore"):
-            wrong = mistake.model(**case)
+        try:
+            with np.errstate(all="ignore"):
+                wrong = mistake.model(**case)
+        except Exception:  # the wrong model has no value here (a shape it cannot take): no match
+            continue
         if matches(got, wrong, tolerance):
             return mistake.hint
     return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Literal
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis.internal.conjecture import providers
 
 from grader.checks.forbidden import forbidden_uses
 from grader.checks.show import show_case
@@ -23,6 +24,12 @@ from grader.student import (Crashed, Exited, LoadFailed, NotImplementedYet, Rais
                             UsedForbidden)
 
 Status = Literal["passed", "failed", "error", "skipped"]
+
+# Hypothesis (6.170, pinned) mixes constants mined from the source of every "local" module loaded
+# so far (here: the grader's own, when installed in editable mode) into what it draws. Which
+# modules those are depends on what the process did before, so the same check could draw other
+# inputs in another process: a grade must not. No public setting turns it off; an empty pool does.
+providers._get_local_constants = lambda: providers._local_constants.__class__()
 
 # Deterministic grading: a fixed seed per test, no example database, no time-based deadlines.
 HYPOTHESIS = dict(

@@ -1,7 +1,9 @@
 """GPU claims: the torch exercises work on CUDA too.
 
-Without a CUDA device in the worker these checks are skipped, and a skipped check counts
-neither in the score nor in the maximum: nobody loses points for having no GPU. With one, each
+Every call first runs once on the CPU, on any machine: code not written yet, or that only works
+on a GPU (a hard-coded `device="cuda"`), says so everywhere. Then, without a CUDA device in the
+worker, the check is skipped, and a skipped check counts neither in the score nor in the
+maximum: nobody loses points for having no GPU. With one, each
 call of `calls` runs on the CPU and on the device with the same inputs: every tensor it returns
 must stay on the device, keep the input's dtype and hold the values of the CPU run (whose
 correctness the CPU checks establish). With `timing`, the message also reports how the
@@ -42,6 +44,8 @@ def on_device(name: str, points: float, calls: list[Call], device: str = "cuda",
                 compare(tensor.cpu(), on_cpu, tolerance, f"tensor {index} of {function} on {device} (vs the CPU)")
 
     def body(student):
+        for call in calls:
+            for_all(call.inputs, lambda student, case, call=call: call.run(student, case), examples=1)(student)
         if not student.drive("devices.available", device, on_behalf_of=calls[0].function):
             raise Skip(f"no {device} device on this machine: not counted in the score")
         for call in calls:

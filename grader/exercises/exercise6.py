@@ -301,16 +301,7 @@ BOUND = 10
 
 
 def runs_on_device(name: str, points: float, device: str = "cuda") -> Check:
-    """`on_device` over the forward (both modes) and backward, after one CPU run of each: code that
-    only works on a GPU (a hard-coded device="cuda") fails on any machine."""
-    check = on_device(name, points, CONTRACT_CALLS, device, examples=4, timing=FORWARD_TIMING)
-
-    def body(student):
-        for call in CONTRACT_CALLS:
-            for_all(call.inputs, lambda student, case, call=call: call.run(student, case), examples=1)(student)
-        return check.body(student)
-
-    return Check(name, points, check.uses, body, time_limit=check.time_limit)
+    return on_device(name, points, CONTRACT_CALLS, device, examples=4, timing=FORWARD_TIMING)
 
 
 # -- the tiny CNN ------------------------------------------------------------------------------
