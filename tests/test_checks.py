@@ -36,7 +36,7 @@ def cases():
             yield pytest.param(exercise_id, wrong, marks=[] if needed else [pytest.mark.thorough])
 
 
-@pytest.mark.parametrize("exercise_id, wrong", cases(), ids=lambda value: str(value))
+@pytest.mark.parametrize("exercise_id, wrong", list(cases()), ids=lambda value: str(value))
 def test_check_catches_mistake(tmp_path, exercise_id, wrong):
     assert_catches(tmp_path, exercise_id, wrong)
 
