@@ -78,7 +78,7 @@ def test_a_backward_computed_by_autograd_scores_nothing(tmp_path):
 
 
 # -- speed -------------------------------------------------------------------------------------
-# In the colleague's measurements (/tmp/ex5: 20 timings each, on an idle and on a loaded 2-core
+# In the measurements made for issue 3 (20 timings each, on an idle and on a loaded 2-core
 # machine), every correct vectorised variant passed all 20 under these bounds, the reference and the
 # alternative included, and every Python loop over output pixels failed all of its timings.
 

@@ -1,6 +1,6 @@
 """Plausible wrong implementations of exercise 5: at least one that each check must catch,
-with the hint it must show where one is known. Most are the colleague's, each verified to
-disagree with torch (/tmp/ex5/wrong/)."""
+with the hint it must show where one is known. Each was checked to disagree with torch
+while the exercise was written (issue 3)."""
 
 from tests.helpers import Wrong
 
