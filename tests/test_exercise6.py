@@ -78,8 +78,8 @@ def test_a_backward_computed_by_autograd_scores_nothing(tmp_path):
 
 
 # -- speed -------------------------------------------------------------------------------------
-# In the measurements made for issue 3 (idle and loaded 2-core machine) correct code stayed
-# under 4.1× (forward) and 2.8× (pair), a loop over the samples 17× or more, over positions 600×.
+# In the measurements made for issue 3 (20 fresh processes idle and 20 loaded, at (256, 128, 1, 1))
+# correct code stayed under 18.3× (forward) and 10.6× (pair), loops at 134× or more.
 
 
 @pytest.mark.parametrize("solution", ["reference/exercise6.py", "tests/alternatives/exercise6.py"])
@@ -87,7 +87,7 @@ def test_vectorised_code_passes_the_timing_checks(tmp_path, solution):
     results = grade_source(tmp_path, "exercise6", (ROOT / solution).read_text(), only=TIMING_CHECKS)
     for name in TIMING_CHECKS:
         assert results[name].status == "passed", results[name].message
-        assert re.search(r"took \d+\.\d× the time of torch's .* the limit is 10×", results[name].message)
+        assert re.search(r"took \d+\.\d× the time of torch's .* the limit is 50×", results[name].message)
 
 
 def test_a_loop_over_positions_fails_with_the_ratio_it_measured(tmp_path):
@@ -95,8 +95,8 @@ def test_a_loop_over_positions_fails_with_the_ratio_it_measured(tmp_path):
                            only=[mistakes.FAST])
     message = results[mistakes.FAST].message
     ratio = float(re.search(r"batchnorm_forward took (\d+\.\d)× the time of torch's batch_norm on cpu", message)[1])
-    assert results[mistakes.FAST].status == "failed" and ratio > 10 and "the limit is 10×" in message, message
-    assert "x (64, 64, 4, 4), gamma (64,), beta (64,)" in message
+    assert results[mistakes.FAST].status == "failed" and ratio > 50 and "the limit is 50×" in message, message
+    assert "x (256, 128, 1, 1), gamma (128,), beta (128,)" in message
 
 
 # -- the tiny CNN ------------------------------------------------------------------------------
