@@ -18,6 +18,8 @@ grader can hand it back as an argument but never sees inside it.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import json
 import re
@@ -32,6 +34,7 @@ MAX_FRAME_BYTES = 512 * 2**20
 ARRAY_KINDS = frozenset("biufc")
 DEVICE = re.compile(r"cpu|cuda(:[0-9]{1,2})?")
 _LENGTH = struct.Struct("<Q")
+SIGNATURE_BYTES = 32
 
 
 class ProtocolError(Exception):
@@ -152,22 +155,35 @@ def _blob(blobs: list[bytes], index) -> bytes:
     return blobs[index]
 
 
-def pack(header: dict, blobs: list[bytes]) -> bytes:
-    """A frame: the header's length (8 bytes), the JSON header (listing blob sizes), the blobs."""
+def pack(header: dict, blobs: list[bytes], key: bytes = b"") -> bytes:
+    """A frame: the header's length (8 bytes), the JSON header (listing blob sizes), the blobs,
+    and with a `key` the HMAC-SHA256 of all that."""
     head = json.dumps({**header, "blobs": [len(blob) for blob in blobs]}).encode()
-    return _LENGTH.pack(len(head)) + head + b"".join(blobs)
+    frame = _LENGTH.pack(len(head)) + head + b"".join(blobs)
+    return frame + _signature(key, frame) if key else frame
 
 
-def read_frame(read_exact) -> tuple[dict, list[bytes]]:
-    """Read one frame with `read_exact(n) -> bytes`, refusing frames over MAX_FRAME_BYTES."""
-    (head_size,) = _LENGTH.unpack(read_exact(_LENGTH.size))
+def read_frame(read_exact, key: bytes = b"") -> tuple[dict, list[bytes]]:
+    """Read one frame with `read_exact(n) -> bytes`, refusing frames over MAX_FRAME_BYTES and,
+    with a `key`, frames not signed with it."""
+    length = read_exact(_LENGTH.size)
+    (head_size,) = _LENGTH.unpack(length)
     if head_size > MAX_FRAME_BYTES:
         raise ProtocolError(f"header of {head_size} bytes is too large")
+    head = read_exact(head_size)
     try:
-        header = json.loads(read_exact(head_size))
+        header = json.loads(head)
         sizes = [int(size) for size in header["blobs"]]
     except (ValueError, KeyError, TypeError) as error:  # not JSON, not an object, no blob list
         raise ProtocolError(f"bad header: {error}") from None
     if any(size < 0 for size in sizes) or sum(sizes) > MAX_FRAME_BYTES:
         raise ProtocolError("bad or oversized blob list")
-    return header, [read_exact(size) for size in sizes]
+    blobs = [read_exact(size) for size in sizes]
+    if key and not hmac.compare_digest(read_exact(SIGNATURE_BYTES),
+                                       _signature(key, length + head + b"".join(blobs))):
+        raise ProtocolError("an answer the worker did not sign (written by student code?)")
+    return header, blobs
+
+
+def _signature(key: bytes, frame: bytes) -> bytes:
+    return hmac.new(key, frame, hashlib.sha256).digest()

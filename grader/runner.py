@@ -48,7 +48,7 @@ def grade(exercise_id: str, path: Path, only: list[str] | None = None) -> Report
         results = [CheckResult(c.name, 0.0, c.points, "error", str(error)) for c in _selected(exercise, only)]
         return Report(exercise, Path(path), results)
     with Student(submission, FORBIDDEN.get(exercise_id, frozenset())) as student:
-        student.start()  # the worker loads the submission while the checks (and torch) import here
+        student.prepare()  # the zygote imports torch while the checks (and torch) import here
         exercise = load_exercise(exercise_id)
         results = [run_check(check, student) for check in _selected(exercise, only)]
         notes = student.loaded.notes if student.loaded else []

@@ -2,8 +2,13 @@
 
 `Student.call("softmax", z)` sends the arguments, waits at most until the current deadline, and
 returns the decoded value (arrays, numbers, tuples, lists, and `Remote` for objects that stayed
-in the worker). Whatever goes wrong on the student's side comes back as a `StudentError`; a
-timeout or a dead worker also replaces the worker, so the next check starts from a fresh one.
+in the worker). Whatever goes wrong on the student's side comes back as a `StudentError`.
+
+Each check gets its own worker, forked by the zygote (`grader.sandbox.zygote`) and loaded with
+the submission: `stop()` at the end of a check kills it and everything it started, so nothing a
+check leaves behind (a thread, a patched function, a full disk) reaches the next one. A timeout
+or a dead worker ends it the same way. Exit codes are never read as results: only the signed
+answers on the worker's pipe are.
 """
 
 from __future__ import annotations
@@ -11,15 +16,14 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 
 from grader import protocol
 from grader.protocol import Remote
+from grader.sandbox import layers
+from grader.sandbox.zygote import Zygote, zygote
 from grader.submission import Submission
 
 LOAD_SECONDS = 20.0  # top-level code of a submission; a hang at import is a timeout, not a hang
@@ -60,6 +64,15 @@ class LoadFailed(StudentError):
     """The submission could not be loaded: every check that needs it is an error."""
 
 
+class Refused(StudentError):
+    """Student code tried something the worker's audit hook refuses (`grader.sandbox.guard`)."""
+
+    def __init__(self, function: str, refused: list[str]):
+        self.function, self.refused = function, refused
+        super().__init__(f"`{function}` tried {refused[0]}, which is not allowed while grading (it could reach "
+                         "the grader's own code or the machine); this check gives no points")
+
+
 class UsedForbidden(StudentError):
     """Student code called a library op the exercise asks to re-implement (seen at run time)."""
 
@@ -73,6 +86,7 @@ class UsedForbidden(StudentError):
 class Loaded:
     names: set[str]  # callables the submission defines
     notes: list[str] = field(default_factory=list)
+    layers: list[layers.Layer] = field(default_factory=list)  # the isolation in force in its worker
 
 
 def classify(function: str, error: dict) -> Raised:
@@ -87,12 +101,14 @@ def classify(function: str, error: dict) -> Raised:
 
 
 class Student:
-    """A submission loaded in a worker process. Use as a context manager."""
+    """A submission, loaded in a fresh worker for every check. Use as a context manager."""
 
     def __init__(self, submission: Submission, forbidden: frozenset[str] = frozenset()):
         self.submission = submission
         self.forbidden = forbidden  # library ops the worker watches for (grader.drivers.watch)
-        self.process: subprocess.Popen | None = None
+        self.pid: int | None = None  # the current worker, a child of the zygote
+        self.zygote: Zygote | None = None
+        self.key = b""  # the current worker signs its answers with it
         self.deadline = float("inf")
         self.output = tempfile.TemporaryFile()
         self.loaded: Loaded | None = None
@@ -107,29 +123,34 @@ class Student:
         self.output.close()
 
     # -- the process -------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Start the zygote (it imports torch while the caller imports the checks); returns at once."""
+        if self.zygote is None:
+            layers.forbid_inspection()  # this process holds the references and the hidden checks
+            from grader.drivers.watch import modules_to_preload
+
+            self.zygote = zygote(modules_to_preload(self.forbidden))
+
     def start(self) -> None:
-        """Spawn the worker and send the load request; `load()` waits for its answer."""
+        """Fork a worker and send it the load request; `load()` waits for its answer."""
+        self.prepare()
+        if not self.zygote.alive():
+            self.zygote = None
+            self.prepare()
         to_worker_read, self.to_worker = os.pipe()
         self.from_worker, from_worker_write = os.pipe()
-        env = {
-            **os.environ,
-            "PYTHONHASHSEED": "0",  # set iteration order in student code is the same every run
-            "OMP_NUM_THREADS": "1",  # same summation order on every machine, and no oversubscription
-            "OPENBLAS_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "MPLBACKEND": "Agg",  # a stray plt.show() never opens a window
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "grader.worker", str(to_worker_read), str(from_worker_write)],
-            pass_fds=(to_worker_read, from_worker_write),
-            stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.output,
-            cwd=tempfile.gettempdir(), env=env, start_new_session=True,
-        )
-        os.close(to_worker_read)
-        os.close(from_worker_write)
+        self.output.seek(0)
+        self.output.truncate()  # what this check's worker prints, and only that
+        self.key = os.urandom(32)
+        scratch = tempfile.mkdtemp(prefix="grader-scratch-")
+        try:
+            self.pid = self.zygote.fork(to_worker_read, from_worker_write, self.output.fileno(), scratch)
+        finally:
+            os.close(to_worker_read)
+            os.close(from_worker_write)
         cells = [{"filename": c.filename, "source": c.source, "definitions_only": c.definitions_only}
                  for c in self.submission.cells]
-        self._send({"op": "load", "path": str(self.submission.path), "cells": cells,
+        self._send({"op": "load", "key": self.key.hex(), "path": str(self.submission.path), "cells": cells,
                     "watch": sorted(self.forbidden)}, [])
 
     def load(self) -> Loaded:
@@ -145,7 +166,7 @@ class Student:
         return self.loaded
 
     def _load(self) -> Loaded:
-        if self.process is None:
+        if self.pid is None:
             self.start()
         with self.time_limit(LOAD_SECONDS):
             try:
@@ -155,25 +176,31 @@ class Student:
                                  "(top-level code that never ends?)") from None
             except Crashed as crash:
                 raise LoadFailed(f"loading your file {crash}") from None
+        if header.get("refused"):
+            raise LoadFailed(f"your file could not be loaded: {Refused('<module>', header['refused'])}")
         if "error" in header:
             raise LoadFailed(f"your file could not be loaded: {Raised('', header['error'])}")
-        return Loaded(set(header["names"]), header["notes"])
+        found = [layers.Layer(**layer) for layer in header["layers"]]
+        return Loaded(set(header["names"]), header["notes"], found)
 
-    def stop(self) -> None:
-        if self.process is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-            os.close(self.to_worker)
-            os.close(self.from_worker)
-            self.process = None
+    def stop(self) -> str | None:
+        """End the current worker and all it started; how it had ended ("exit code 0"), if known."""
+        if self.pid is None:
+            return None
+        pid, self.pid = self.pid, None
+        os.close(self.to_worker)
+        os.close(self.from_worker)
+        return self.zygote.finish(pid)
 
     def restart(self) -> None:
-        """A fresh worker after a timeout or crash; the submission loaded the same way again."""
+        """A fresh worker (for the next check, or after a timeout or crash), loaded the same way."""
+        if self.load_failure:
+            raise self.load_failure
         self.stop()
         self.start()
-        self.loaded = None
-        self.load()
+        loaded = self._load()
+        if self.loaded is None:
+            self.loaded = loaded
 
     @contextlib.contextmanager
     def time_limit(self, seconds: float):
@@ -184,7 +211,7 @@ class Student:
             self.deadline = float("inf")
 
     def output_tail(self) -> str:
-        """The end of what the student's code printed (shown when it crashes)."""
+        """The end of what the student's code printed in this check's worker."""
         self.output.seek(0, os.SEEK_END)
         size = self.output.tell()
         self.output.seek(max(0, size - OUTPUT_TAIL_BYTES))
@@ -206,24 +233,20 @@ class Student:
         return self._decode(header["value"], blobs)
 
     def _request(self, request: dict, args: tuple, function: str) -> tuple[dict, list[bytes]]:
-        if self.process is None:
+        if self.pid is None:
             self.restart()
         blobs: list[bytes] = []
         encoded = protocol.encode(list(args), blobs, self._refuse_local)
         self._send({**request, "args": encoded}, blobs)
         header, blobs = self._receive()
+        if header.get("refused"):
+            raise Refused(function, header["refused"])
         if header.get("forbidden"):
             raise UsedForbidden(function, header["forbidden"])
         if "error" in header:
             raise classify(function, header["error"])
         self.warnings = header["warnings"]
         return header, blobs
-
-    def forget(self) -> None:
-        """Let the worker drop the objects the last check left there."""
-        if self.process is not None:
-            self._send({"op": "forget"}, [])
-            self._receive()
 
     # -- transport ---------------------------------------------------------------------------
     @staticmethod
@@ -249,7 +272,7 @@ class Student:
 
     def _receive(self) -> tuple[dict, list[bytes]]:
         try:
-            return protocol.read_frame(self._read_exact)
+            return protocol.read_frame(self._read_exact, self.key)
         except protocol.ProtocolError as error:
             self.stop()
             raise Crashed(f"broke the worker's protocol ({error})") from None
@@ -270,12 +293,8 @@ class Student:
         return b"".join(chunks)
 
     def _died(self):
-        try:
-            code = self.process.wait(timeout=2) if self.process else None
-        except subprocess.TimeoutExpired:  # it closed its pipe but lives on: stop() kills it
-            code = None
-        self.stop()
-        how = "no exit code" if code is None else f"exit code {code}" if code >= 0 else f"signal {-code}"
+        ended = self.stop() or "no exit code"
         tail = self.output_tail()
         printed = f"; its last output was:\n{tail[-500:]}" if tail else ""
-        raise Crashed(f"ended the worker process ({how}; os._exit() or a crash in native code?){printed}")
+        raise Crashed(f"ended the worker process ({ended}; os._exit(), a crash in native code, "
+                      f"or a resource limit?){printed}")

@@ -1,17 +1,19 @@
 """The worker: the only process that runs student code.
 
-Started by `grader.student.Student` as `python -m grader.worker IN_FD OUT_FD`, it reads requests
-from IN_FD and answers on OUT_FD in the frames of `grader.protocol`. Its own stdout and stderr
-are a capture file, so nothing the student prints can pose as an answer. It answers three
-requests:
+A child of the zygote (`grader.sandbox.zygote`), hardened by `grader.sandbox.child`, serves one
+check: it reads requests on one pipe and answers on another in the frames of `grader.protocol`,
+each answer signed with the key the grader sent in `load` (student code shares this process and
+could write to the pipe; it cannot sign). Its stdout and stderr are a capture file, so nothing
+the student prints can pose as an answer. It answers three requests:
 
-    load    compile and run the submission's cells in a fresh module
+    load    compile and run the submission's cells in a fresh module; answers with the names it
+            defines and the isolation layers in force
     call    call one of the module's functions; objects that cannot travel stay here as refs
     drive   run a driver of `grader.drivers` on the module (a trajectory, a timing)
-    forget  drop the refs of the previous check
 
 With a `watch` list at load, the library ops the exercise forbids are watched during calls and
-drives (`grader.drivers.watch`); each answer lists those the student's code called.
+drives (`grader.drivers.watch`); each answer lists those the student's code called, and the
+attempts the audit hook refused (`grader.sandbox.guard`).
 
 Every exception raised by student code, `SystemExit` and `KeyboardInterrupt` included, becomes an
 `error` answer; the worker itself keeps running.
@@ -20,7 +22,6 @@ Every exception raised by student code, `SystemExit` and `KeyboardInterrupt` inc
 from __future__ import annotations
 
 import contextlib
-import importlib
 import linecache
 import os
 import re
@@ -39,12 +40,16 @@ DRIVER = re.compile(r"([a-z_]+)\.([a-z_]+)")  # "timing.ratio": module.function 
 
 
 class Worker:
-    def __init__(self, read_fd: int, write_fd: int):
+    def __init__(self, read_fd: int, write_fd: int, drivers: dict[str, types.ModuleType]):
         self.read_fd, self.write_fd = read_fd, write_fd
+        self.drivers = drivers  # imported by the zygote: the grader's modules are hidden from here on
+        self.layers: list[dict] = []  # grader.sandbox.layers.Layer, as applied to this process
         self.module = types.ModuleType(MODULE_NAME)
         self.filenames: set[str] = set()
         self.refs: dict[int, object] = {}
         self.watch = None  # a grader.drivers.watch.LibraryWatch, for exercises that forbid ops
+        self.guard = None  # a grader.sandbox.guard.Guard
+        self.key = b""  # signs answers; sent by the grader with `load`
 
     # -- transport ---------------------------------------------------------------------------
     def read_exact(self, size: int) -> bytes:
@@ -58,20 +63,33 @@ class Worker:
         return b"".join(chunks)
 
     def send(self, header: dict, blobs: list[bytes]) -> None:
-        data = memoryview(protocol.pack(header, blobs))
+        for stream in (sys.stdout, sys.stderr):  # the capture file is complete when the grader reads it
+            with contextlib.suppress(Exception):
+                stream.flush()
+        data = memoryview(protocol.pack(header, blobs, self.key))
         while data:
             data = data[os.write(self.write_fd, data) :]
 
-    def serve(self) -> None:
+    def serve(self, guard, layers: list[dict]) -> None:
+        self.guard, self.layers = guard, layers
         while True:
             try:
                 header, blobs = protocol.read_frame(self.read_exact)
             except EOFError:
                 return
-            handler = {"load": self.load, "call": self.call, "drive": self.drive, "forget": self.forget}[header["op"]]
+            handler = {"load": self.load, "call": self.call, "drive": self.drive}[header["op"]]
             answer_blobs: list[bytes] = []
             answer = handler(header, blobs, answer_blobs)
+            answer["refused"] = self.guard.take_refused()
             self.send(answer, answer_blobs)
+
+    @contextlib.contextmanager
+    def student_running(self):
+        self.guard.running = True
+        try:
+            yield
+        finally:
+            self.guard.running = False
 
     # -- values ------------------------------------------------------------------------------
     def keep(self, value) -> dict:
@@ -86,13 +104,12 @@ class Worker:
     # -- requests ----------------------------------------------------------------------------
     def load(self, header: dict, _blobs, _answer_blobs) -> dict:
         """Run each cell in the module; a notebook's broken cells are skipped with a note."""
+        self.key = bytes.fromhex(header["key"])
         sys.modules[MODULE_NAME] = self.module
         self.module.__file__ = header["path"]
         if header.get("watch"):
             # Before any student code runs, so that the drivers hold torch's own functions.
-            from grader.drivers.watch import LibraryWatch
-
-            self.watch = LibraryWatch(frozenset(header["watch"]), self.filenames)
+            self.watch = self.drivers["watch"].LibraryWatch(frozenset(header["watch"]), self.module.__dict__)
         notes = []
         for cell in header["cells"]:
             filename, source = cell["filename"], cell["source"]
@@ -100,15 +117,15 @@ class Worker:
             self.filenames.add(filename)
             try:
                 code = self.compile_cell(source, filename, cell["definitions_only"], notes)
-                with warnings.catch_warnings():
+                with warnings.catch_warnings(), self.student_running():
                     warnings.simplefilter("ignore")
                     exec(code, self.module.__dict__)
             except BaseException as error:  # student code: anything may come out of it
                 if not cell["definitions_only"]:
-                    return {"error": self.describe(error)}
+                    return {"error": self.describe(error), "layers": self.layers}
                 notes.append(f"{filename} was skipped: {self.describe(error)['summary']}")
         names = sorted(name for name, value in vars(self.module).items() if callable(value))
-        return {"names": names, "notes": notes}
+        return {"names": names, "notes": notes, "layers": self.layers}
 
     @staticmethod
     def compile_cell(source: str, filename: str, definitions_only: bool, notes: list[str]):
@@ -125,7 +142,7 @@ class Worker:
 
     def drive(self, header: dict, blobs: list[bytes], answer_blobs: list[bytes]) -> dict:
         module_name, function = DRIVER.fullmatch(header["driver"]).groups()
-        driver = getattr(importlib.import_module(f"grader.drivers.{module_name}"), function)
+        driver = getattr(self.drivers[module_name], function)
         args = self.decode(header["args"], blobs)
         return self.run(lambda: driver(self.module, *args), answer_blobs)
 
@@ -139,7 +156,7 @@ class Worker:
         with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
             warnings.simplefilter("always")
             try:
-                with watching:
+                with watching, self.student_running():
                     value = thunk()
             except BaseException as error:  # student code: anything may come out of it
                 answer = {"error": self.describe(error)}
@@ -149,12 +166,8 @@ class Worker:
                 if args_after is not None:
                     answer["args"] = self.encode(list(args_after), answer_blobs)
         if self.watch is not None:
-            answer["forbidden"] = self.watch.take()
+            answer["forbidden"] = type(self.watch).take(self.watch)  # the class's take: not one set on the instance
         return answer
-
-    def forget(self, _header, _blobs, _answer_blobs) -> dict:
-        self.refs.clear()
-        return {}
 
     @staticmethod
     def qualified_name(error: BaseException, summary: traceback.FrameSummary) -> str:
@@ -181,12 +194,3 @@ class Worker:
             where = {"file": frame.filename, "line": frame.lineno, "function": self.qualified_name(error, frame),
                      "code": (frame.line or "").strip()}
         return {"type": kind, "message": message[:2000], "summary": summary[:2000], "where": where}
-
-
-def main() -> None:
-    read_fd, write_fd = int(sys.argv[1]), int(sys.argv[2])
-    Worker(read_fd, write_fd).serve()
-
-
-if __name__ == "__main__":
-    main()

@@ -11,7 +11,6 @@ crashed, hung or returned the wrong kind of value) or skipped.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import Callable, Literal
 
@@ -20,8 +19,8 @@ from hypothesis.internal.conjecture import providers
 
 from grader.checks.forbidden import forbidden_uses
 from grader.checks.show import show_case
-from grader.student import (Crashed, Exited, LoadFailed, NotImplementedYet, Raised, Student, StudentError, TimedOut,
-                            UsedForbidden)
+from grader.student import (Crashed, Exited, LoadFailed, NotImplementedYet, Raised, Refused, Student, StudentError,
+                            TimedOut, UsedForbidden)
 
 Status = Literal["passed", "failed", "error", "skipped"]
 
@@ -72,7 +71,7 @@ class Abort(BaseException):
         self.error = error
 
 
-ABORTING = (NotImplementedYet, Exited, TimedOut, Crashed, LoadFailed, UsedForbidden)
+ABORTING = (NotImplementedYet, Exited, TimedOut, Crashed, LoadFailed, UsedForbidden, Refused)
 
 
 @dataclass(frozen=True)
@@ -152,8 +151,7 @@ def run_check(check: Check, student: Student) -> CheckResult:
         return result("error", f"internal error of the grader ({type(bug).__name__}: {bug}); "
                                "this is not your fault, please report it")
     finally:
-        with contextlib.suppress(StudentError):
-            student.forget()
+        student.stop()  # the next check gets a fresh worker: nothing this one left behind reaches it
     return result("passed", note or "")
 
 

@@ -5,7 +5,10 @@ with `.backward()`.
 A `TorchFunctionMode` sees every torch function called from Python, however it was reached
 (`F.conv2d`, `torch.conv2d`, `nn.Conv2d`, an alias, `getattr`), and the optimizers of
 `torch.optim` are caught when constructed. A call is recorded only when student code is on the
-stack, so the drivers' own torch calls never count.
+stack, so the drivers' own torch calls never count. Student frames are told by their globals (the
+submission's module), not by `f_code`: reading `f_code` is an audited event, and the worker's audit
+hook (`grader.sandbox.guard`) would run on every frame of every forbidden call, torch's own in a
+timing included.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from torch.overrides import TorchFunctionMode
 
 
 class LibraryWatch(TorchFunctionMode):
-    """Records calls to functions whose `__name__` is in `names`, made from `student_files`."""
+    """Records calls to functions whose `__name__` is in `names`, made from the code of the module
+    whose globals are `student_globals`."""
 
-    def __init__(self, names: frozenset[str], student_files: set[str]):
+    def __init__(self, names: frozenset[str], student_globals: dict):
         super().__init__()
-        self.names, self.student_files = names, student_files
+        self.names, self.student_globals = names, student_globals
         self.seen: list[dict] = []
         _watch_optimizer_classes(self)
 
@@ -35,7 +39,7 @@ class LibraryWatch(TorchFunctionMode):
     def record(self, api: str) -> None:
         """Note `api` with the innermost line of student code that led to it, if any."""
         frame = sys._getframe(1)
-        while frame is not None and frame.f_code.co_filename not in self.student_files:
+        while frame is not None and frame.f_globals is not self.student_globals:
             frame = frame.f_back
         if frame is not None:
             self.seen.append({"api": api, "file": frame.f_code.co_filename, "line": frame.f_lineno,
@@ -44,6 +48,14 @@ class LibraryWatch(TorchFunctionMode):
     def take(self) -> list[dict]:
         seen, self.seen = self.seen, []
         return seen
+
+
+def modules_to_preload(names: frozenset[str]) -> tuple[str, ...]:
+    """What the zygote imports for a watch of `names`, so that no worker pays for it per check."""
+    if not names:
+        return ()
+    optimizers = any(isinstance(getattr(torch.optim, name, None), type) for name in names)
+    return ("grader.drivers.watch", *(("torch._dynamo",) if optimizers else ()))
 
 
 AUTOGRAD = {"backward": "autograd (.backward())", "grad": "autograd (torch.autograd.grad)"}
