@@ -33,20 +33,28 @@ def list_exercises() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human",
               help="json: exactly one JSON object on stdout.")
-def check(exercise_id: str, path: Path | None, output_format: str) -> None:
+@click.option("--strict", is_flag=True,
+              help="Official grading: refuse (exit 2) unless every required isolation layer is active here.")
+def check(exercise_id: str, path: Path | None, output_format: str, strict: bool) -> None:
     """Grade PATH (a .py file or a notebook) on EXERCISE.
 
     PATH defaults to exercises/EXERCISE.py, or exercises/EXERCISE.ipynb if there is no .py.
-    Exit code: 0 for full marks, 1 for anything less, 2 for a usage error.
+    Exit code: 0 for full marks, 1 for anything less, 2 for a usage error (or, with --strict, a
+    host that cannot isolate student code as required; `grader doctor` says what is missing).
     """
-    from grader.runner import grade  # the engine's imports are only paid for when grading
+    from grader.runner import IncompleteIsolation, grade  # the engine's imports are only paid for when grading
 
     if not has_checks(exercise_id):
         raise click.UsageError(f"{exercise_id} has no checks yet")
     path = path or default_path(exercise_id)
     # Only the JSON object goes to stdout: anything else printed while grading goes to stderr.
     with contextlib.redirect_stdout(sys.stderr):
-        report = grade(exercise_id, path)
+        try:
+            report = grade(exercise_id, path, strict=strict)
+        except IncompleteIsolation as missing:
+            click.echo(f"Error: refusing to grade with --strict: not enforced on this host: {missing}\n"
+                       "Run `grader doctor` for details.", err=True)
+            sys.exit(2)
     if output_format == "json":
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
@@ -82,6 +90,30 @@ def stubs(check_only: bool, reference_dir: Path, out_dir: Path) -> None:
     for path in stale:
         path.write_text(files[path])
         click.echo(f"wrote {path}")
+
+
+@main.command()
+def doctor() -> None:
+    """Show how student code is isolated on this host, layer by layer.
+
+    Exit code 0 when every layer that `check --strict` requires is active, 1 otherwise.
+    """
+    from grader.runner import isolation
+    from grader.sandbox.layers import REQUIRED
+
+    layers = isolation()
+    width = max(len(layer.name) for layer in layers)
+    click.echo("Isolation of student code on this host (each check runs in a fresh worker):")
+    for layer in layers:
+        mark = click.style("on ", fg="green") if layer.active else click.style("off", fg="red")
+        needed = " (required by --strict)" if layer.name in REQUIRED else ""
+        click.echo(f"  {mark} {layer.name:<{width}}  {layer.detail}{needed}")
+    missing = [layer.name for layer in layers if layer.name in REQUIRED and not layer.active]
+    if missing:
+        click.echo(f"--strict would refuse to grade here: {', '.join(missing)} missing.")
+    else:
+        click.echo("--strict grading is possible here.")
+    sys.exit(1 if missing else 0)
 
 
 def default_path(exercise_id: str) -> Path:

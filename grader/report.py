@@ -7,6 +7,7 @@ import textwrap
 import click
 
 from grader.runner import Report
+from grader.sandbox.layers import describe
 
 LABELS = {"passed": ("PASS", "green"), "failed": ("FAIL", "red"), "error": ("ERROR", "red"),
           "skipped": ("SKIP", "yellow")}
@@ -41,4 +42,6 @@ def render(report: Report, color: bool) -> str:
     full = report.score == report.max_score
     total = f"Score: {_points(report.score)}/{_points(report.max_score)}"
     lines += ["", style(total, fg="green" if full else "red", bold=True) + f"  ({summary})"]
+    if report.isolation:
+        lines.append(f"isolation: {describe(report.isolation)}")
     return "\n".join(lines)

@@ -6,9 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.checks.core import CheckResult, run_check
-from grader.exercises import FORBIDDEN, Exercise, load_exercise
+from grader.exercises import FORBIDDEN, TORCH_EXERCISES, Exercise, load_exercise
+from grader.sandbox.layers import REQUIRED, Layer
 from grader.student import Student
-from grader.submission import SubmissionError, read_submission
+from grader.submission import Submission, SubmissionError, read_submission
+
+
+class IncompleteIsolation(Exception):
+    """`--strict` grading on a host that lacks a required isolation layer; `str()` says which."""
 
 
 @dataclass
@@ -17,6 +22,7 @@ class Report:
     path: Path
     results: list[CheckResult]
     notes: list[str] = field(default_factory=list)
+    isolation: list[Layer] = field(default_factory=list)  # the layers the workers ran under
 
     @property
     def score(self) -> float:
@@ -36,23 +42,40 @@ class Report:
                  "message": r.message}
                 for r in self.results
             ],
+            "isolation": [layer.to_json() for layer in self.isolation],
         }
 
 
-def grade(exercise_id: str, path: Path, only: list[str] | None = None) -> Report:
-    """Grade `path` on the exercise's checks (or the checks named in `only`)."""
+def grade(exercise_id: str, path: Path, only: list[str] | None = None, strict: bool = False) -> Report:
+    """Grade `path` on the exercise's checks (or the checks named in `only`). With `strict`, raise
+    IncompleteIsolation before any check runs if a layer of `REQUIRED` is missing on this host."""
+    if strict:
+        require_isolation()
     try:
         submission = read_submission(path)
     except SubmissionError as error:
         exercise = load_exercise(exercise_id)
         results = [CheckResult(c.name, 0.0, c.points, "error", str(error)) for c in _selected(exercise, only)]
         return Report(exercise, Path(path), results)
-    with Student(submission, FORBIDDEN.get(exercise_id, frozenset())) as student:
+    with Student(submission, FORBIDDEN.get(exercise_id, frozenset()), exercise_id in TORCH_EXERCISES) as student:
         student.prepare()  # the zygote imports torch while the checks (and torch) import here
         exercise = load_exercise(exercise_id)
         results = [run_check(check, student) for check in _selected(exercise, only)]
         notes = student.loaded.notes if student.loaded else []
-    return Report(exercise, Path(path), results, notes)
+    return Report(exercise, Path(path), results, notes, student.layers)
+
+
+def isolation() -> list[Layer]:
+    """The layers a worker gets on this host, as reported by one loaded with an empty submission."""
+    with Student(Submission(Path("empty.py"), ()), torch=False) as probe:
+        probe.load()
+        return probe.layers
+
+
+def require_isolation() -> None:
+    missing = [layer for layer in isolation() if layer.name in REQUIRED and not layer.active]
+    if missing:
+        raise IncompleteIsolation("; ".join(f"{layer.name}: {layer.detail}" for layer in missing))
 
 
 def _selected(exercise: Exercise, only: list[str] | None):

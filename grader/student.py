@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from grader import protocol
 from grader.protocol import Remote
 from grader.sandbox import layers
-from grader.sandbox.zygote import Zygote, zygote
+from grader.sandbox.zygote import NUMPY_WORKER, TORCH_WORKER, Zygote, zygote
 from grader.submission import Submission
 
 LOAD_SECONDS = 20.0  # top-level code of a submission; a hang at import is a timeout, not a hang
@@ -86,7 +86,6 @@ class UsedForbidden(StudentError):
 class Loaded:
     names: set[str]  # callables the submission defines
     notes: list[str] = field(default_factory=list)
-    layers: list[layers.Layer] = field(default_factory=list)  # the isolation in force in its worker
 
 
 def classify(function: str, error: dict) -> Raised:
@@ -103,9 +102,10 @@ def classify(function: str, error: dict) -> Raised:
 class Student:
     """A submission, loaded in a fresh worker for every check. Use as a context manager."""
 
-    def __init__(self, submission: Submission, forbidden: frozenset[str] = frozenset()):
+    def __init__(self, submission: Submission, forbidden: frozenset[str] = frozenset(), torch: bool = True):
         self.submission = submission
         self.forbidden = forbidden  # library ops the worker watches for (grader.drivers.watch)
+        self.torch = torch  # whether its workers come with torch imported
         self.pid: int | None = None  # the current worker, a child of the zygote
         self.zygote: Zygote | None = None
         self.key = b""  # the current worker signs its answers with it
@@ -114,6 +114,7 @@ class Student:
         self.loaded: Loaded | None = None
         self.load_failure: LoadFailed | None = None
         self.warnings: list[str] = []  # those of the last call
+        self.layers: list[layers.Layer] = []  # the isolation in force in its last worker
 
     def __enter__(self) -> Student:
         return self
@@ -127,9 +128,12 @@ class Student:
         """Start the zygote (it imports torch while the caller imports the checks); returns at once."""
         if self.zygote is None:
             layers.forbid_inspection()  # this process holds the references and the hidden checks
-            from grader.drivers.watch import modules_to_preload
+            preload = TORCH_WORKER if self.torch else NUMPY_WORKER
+            if self.forbidden:
+                from grader.drivers.watch import modules_to_preload
 
-            self.zygote = zygote(modules_to_preload(self.forbidden))
+                preload += modules_to_preload(self.forbidden)
+            self.zygote = zygote(preload)
 
     def start(self) -> None:
         """Fork a worker and send it the load request; `load()` waits for its answer."""
@@ -176,12 +180,12 @@ class Student:
                                  "(top-level code that never ends?)") from None
             except Crashed as crash:
                 raise LoadFailed(f"loading your file {crash}") from None
+        self.layers = [layers.Layer(**layer) for layer in header["layers"]]  # applied before student code ran
         if header.get("refused"):
             raise LoadFailed(f"your file could not be loaded: {Refused('<module>', header['refused'])}")
         if "error" in header:
             raise LoadFailed(f"your file could not be loaded: {Raised('', header['error'])}")
-        found = [layers.Layer(**layer) for layer in header["layers"]]
-        return Loaded(set(header["names"]), header["notes"], found)
+        return Loaded(set(header["names"]), header["notes"])
 
     def stop(self) -> str | None:
         """End the current worker and all it started; how it had ended ("exit code 0"), if known."""
@@ -209,6 +213,11 @@ class Student:
             yield
         finally:
             self.deadline = float("inf")
+
+    def printed(self, lines: int = 10) -> str:
+        """The last `lines` lines the student's code printed in this check (with Hypothesis, those of
+        the smallest failing input, which runs last)."""
+        return "\n".join(self.output_tail().splitlines()[-lines:])
 
     def output_tail(self) -> str:
         """The end of what the student's code printed in this check's worker."""

@@ -11,6 +11,7 @@ crashed, hung or returned the wrong kind of value) or skipped.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Callable, Literal
 
@@ -125,6 +126,9 @@ def for_all(inputs, claim: Callable[[Student, dict], None], examples: int = 25):
 def run_check(check: Check, student: Student) -> CheckResult:
     def result(status: Status, message: str = "") -> CheckResult:
         score = check.points if status == "passed" else 0.0
+        printed = student.printed() if status in ("failed", "error") and "its last output was" not in message else ""
+        if printed:  # as pytest does: what the code printed, shown when it fails
+            message += f"\nyour code printed (last lines):\n{textwrap.indent(printed, '  ')}"
         return CheckResult(check.name, score, check.points, status, message)
 
     try:

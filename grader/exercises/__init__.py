@@ -39,6 +39,9 @@ FORBIDDEN = {
                              "layer_norm", "group_norm", "BatchNorm1d", "BatchNorm2d", "InstanceNorm2d"},
 }
 
+# The PyTorch exercises: their workers come with torch imported; the NumPy exercises' do not.
+TORCH_EXERCISES = frozenset(FORBIDDEN)
+
 
 @dataclass(frozen=True)
 class Exercise:
