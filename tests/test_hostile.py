@@ -1,11 +1,10 @@
-"""Broken and hostile submissions: each gives a named, explained result, never a grader crash,
+"""Broken submissions (hostile ones: tests/adversarial): each gives a named, explained result, never a grader crash,
 and the checks it does not affect still run and score."""
 
 import dataclasses
 
 import pytest
 
-from grader import student as student_module
 from grader.checks.core import run_check
 from grader.exercises import load_exercise
 from grader.student import Student
@@ -48,44 +47,6 @@ def test_exception_is_an_error_with_the_smallest_input_and_the_students_line(tmp
     assert "smallest failing input: z=array([[0.]]" in result.message
 
 
-@pytest.mark.parametrize("stop", ["sys.exit(0)", "quit()", "raise KeyboardInterrupt", "raise SystemExit('bye')"])
-def test_exit_in_a_function_is_an_error_and_later_checks_still_run(tmp_path, stop):
-    source = "import sys\n" + softmax_replaced_by(f"    {stop}\n")
-    results = grade_text(tmp_path, source)
-    assert results[SOFTMAX].status == "error"
-    assert "tried to stop the program" in results[SOFTMAX].message
-    assert results[LOG_SOFTMAX].status == "passed"
-
-
-def test_custom_base_exception_is_an_error(tmp_path):
-    source = softmax_replaced_by("    class Escape(BaseException): pass\n    raise Escape('out')\n")
-    result = grade_text(tmp_path, source)[SOFTMAX]
-    assert result.status == "error" and "Escape: out" in result.message
-
-
-def test_os_exit_kills_only_its_worker(tmp_path):
-    results = grade_text(tmp_path, "import os\n" + softmax_replaced_by("    os._exit(0)\n"))
-    assert results[SOFTMAX].status == "error"
-    assert "ended the worker process (exit code 0" in results[SOFTMAX].message
-    assert results[LOG_SOFTMAX].status == "passed"
-
-
-def test_exit_at_import_is_a_load_error_for_every_check(tmp_path):
-    results = grade_text(tmp_path, "import sys\nsys.exit(0)\n")
-    assert all(r.status == "error" and "could not be loaded: SystemExit" in r.message for r in results.values())
-
-
-def test_infinite_loop_times_out_and_the_next_check_gets_a_fresh_worker(tmp_path):
-    path = tmp_path / "loop.py"
-    path.write_text(softmax_replaced_by("    while True:\n        pass\n"))
-    checks = {check.name: check for check in load_exercise("exercise3").checks}
-    with Student(read_submission(path)) as student:
-        looping = run_check(dataclasses.replace(checks[SOFTMAX], time_limit=1.0), student)
-        after = run_check(checks[LOG_SOFTMAX], student)
-    assert looping.status == "error" and "time limit" in looping.message
-    assert after.status == "passed"
-
-
 def test_a_failure_found_before_the_time_runs_out_is_reported_as_failed(tmp_path):
     # Wrong on every input and slow: the time limit ends the shrinking, not the verdict.
     path = tmp_path / "slow.py"
@@ -94,12 +55,6 @@ def test_a_failure_found_before_the_time_runs_out_is_reported_as_failed(tmp_path
     with Student(read_submission(path)) as student:
         result = run_check(dataclasses.replace(check, time_limit=1.0), student)
     assert result.status == "failed" and "smallest failing input" in result.message
-
-
-def test_hang_at_import_is_a_timeout(tmp_path, monkeypatch):
-    monkeypatch.setattr(student_module, "LOAD_SECONDS", 1.0)
-    results = grade_text(tmp_path, "import time\nwhile True:\n    time.sleep(0.1)\n")
-    assert all(r.status == "error" and "loading your file took more than" in r.message for r in results.values())
 
 
 @pytest.mark.parametrize("returned, complaint", [
@@ -116,12 +71,6 @@ def test_nan_output_fails_with_expected_and_got(tmp_path):
     result = grade_text(tmp_path, softmax_replaced_by("    return np.full_like(z, np.nan)\n"))[SOFTMAX]
     assert result.status == "failed"
     assert "expected:" in result.message and "got:      array([nan]" in result.message
-
-
-def test_ten_thousand_lines_of_output_change_nothing(tmp_path):
-    body = "    for i in range(10_000):\n        print('{\"score\": 100}', i)\n" \
-           "    e = np.exp(z - z.max(axis=axis, keepdims=True))\n    return e / e.sum(axis=axis, keepdims=True)\n"
-    assert grade_text(tmp_path, softmax_replaced_by(body))[SOFTMAX].status == "passed"
 
 
 def test_file_that_is_not_utf8_is_an_error_for_every_check(tmp_path):

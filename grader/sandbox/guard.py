@@ -7,6 +7,7 @@ key lives in the worker's frames. This module keeps student code from reaching t
 that code:
 
 - the grader's modules leave `sys.modules`, `import grader` is refused, and `__main__` is blank;
+- the grader's classes become immutable (no method of the worker can be replaced);
 - an audit hook (PEP 578) refuses what leads from student code to the objects of its callers:
   a frame got from `sys._getframe`, a traceback or a generator (Python 3.11 does not audit
   `frame.f_back`, so the frame itself must not be had), directly or through `inspect` and
@@ -21,9 +22,13 @@ a tripwire, not a sandbox: the OS layers (`grader.sandbox.layers`) are.
 
 from __future__ import annotations
 
+import ctypes
+import inspect
 import os
 import socket
 import sys
+import threading
+import traceback
 import types
 from pathlib import Path
 
@@ -36,7 +41,8 @@ ALWAYS_REFUSED = frozenset({
     "os.kill", "os.killpg",
 })
 FRAME_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})  # the audited ways to a frame
-FRAME_LIBRARIES = frozenset({"inspect", "traceback"})  # they hand frames to whoever calls them
+IMPORT_MACHINERY = "<frozen importlib._bootstrap>"
+IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: no attribute of the class can be set or deleted
 
 
 def hide_grader_modules() -> None:
@@ -59,6 +65,23 @@ class Guard:
     and the worker's frames do."""
 
     def __init__(self, student_files: set[str], trusted_directories: list[str]):
+        # Every grader function's `__globals__` (not audited) leads student code to this module's
+        # globals, and `builtins` is shared: a name looked up there while deciding could have been
+        # rebound (ALWAYS_REFUSED = frozenset(), sys = a fake whose _getframe returns None). So the
+        # hook decides with what it holds itself; this instance is reachable only through frames
+        # and gc, which it refuses.
+        self.always_refused, self.frame_attributes = ALWAYS_REFUSED, FRAME_ATTRIBUTES
+        self.getframe, self.af_unix, self.str, self.getattr = sys._getframe, socket.AF_UNIX, str, getattr
+        self.is_grader, self.belongs_to_grader = _is_grader, _belongs_to_grader
+        # Frame libraries by file, not by `__name__`: a module's `__name__` can be rewritten by anyone.
+        self.frame_library_files = frozenset(module.__file__ for module in (inspect, traceback))
+        # The thread that installs the hook is the one that runs the worker. In any other thread
+        # (one of a ThreadPoolExecutor the student's code waits on) every frame on the stack is
+        # trusted library code, so "who asks" proves nothing there: a traceback handed to
+        # `pool.submit(getattr, tb, "tb_frame")` led up the main thread's live frames to the
+        # worker and its key, and `pool.submit(ctypes.CDLL, None)` to libc. Both are refused there.
+        self.get_ident, self.main_thread = threading.get_ident, threading.get_ident()
+        self.grader_prefix = os.path.join(os.path.dirname(os.path.abspath(grader.__file__)), "")
         self.student_files = student_files
         self.trusted_prefixes = tuple(os.path.join(directory, "") for directory in trusted_directories)
         self.verdicts: dict[types.CodeType, bool] = {}
@@ -70,7 +93,7 @@ class Guard:
         return refused
 
     def audit(self, event: str, args: tuple) -> None:
-        if self.busy or (event == "object.__getattr__" and args[1] not in FRAME_ATTRIBUTES):
+        if self.busy or (event == "object.__getattr__" and args[1] not in self.frame_attributes):
             return  # the common case, first: numpy and torch read __code__ and f_code all the time
         self.busy = True
         try:
@@ -82,23 +105,27 @@ class Guard:
             raise PermissionError(f"{reason} is not allowed while grading")
 
     def refusal(self, event: str, args: tuple) -> str | None:
-        if event in ALWAYS_REFUSED or event.startswith(("os.exec", "os.spawn")):
+        if event in self.always_refused or event.startswith(("os.exec", "os.spawn")):
             return event
-        if event == "import" and _is_grader(str(args[0])):
+        if event == "import" and self.is_grader(self.str(args[0])):
             return f"importing {args[0]}"
-        if event == "socket.__new__" and args[1] not in (socket.AF_UNIX, -1):
+        if event == "socket.__new__" and args[1] not in (self.af_unix, -1):
             return "opening a network socket"
-        if event in ("object.__setattr__", "object.__delattr__") and _belongs_to_grader(args[0]):
-            return f"changing the grader's {getattr(args[0], '__qualname__', type(args[0]).__name__)}"
+        if event in ("object.__setattr__", "object.__delattr__") and self.belongs_to_grader(args[0],
+                                                                                           self.grader_prefix):
+            name = self.getattr(args[0], "__qualname__", None) or self.getattr(args[0], "__name__", "code")
+            return f"changing the grader's {name}"
+        if self.get_ident() != self.main_thread and (event == "object.__getattr__" or event.startswith("ctypes.")):
+            return f"reading .{args[1]} in a thread" if event == "object.__getattr__" else "ctypes in a thread"
         if event in ("sys._getframe", "object.__getattr__"):
-            return self.frame_refusal(event, args, sys._getframe(2))  # 0: here, 1: audit, 2: who asked
-        if event.startswith("ctypes.") and self.untrusted_on_stack(sys._getframe(2)):
+            return self.frame_refusal(event, args, self.getframe(2))  # 0: here, 1: audit, 2: who asked
+        if event.startswith("ctypes.") and self.untrusted_on_stack(self.getframe(2)):
             return "ctypes"
         return None
 
     def frame_refusal(self, event: str, args: tuple, asking) -> str | None:
         """Refused when `asking` is student code, or a frame library called by student code."""
-        through_library = asking.f_globals.get("__name__") in FRAME_LIBRARIES
+        through_library = asking.f_code.co_filename in self.frame_library_files
         if self.trusted(asking) and not (through_library and not self.trusted(asking.f_back)):
             return None
         return "sys._getframe" if event == "sys._getframe" else f"reading .{args[1]}"
@@ -115,9 +142,13 @@ class Guard:
         return verdict
 
     def untrusted_on_stack(self, frame) -> bool:
+        """Is student code among the callers of `frame`, up to the nearest import? (A library's own
+        import, `import torch` at the top of a submission, loads its libraries with ctypes.)"""
         while frame is not None:
             if not self.trusted(frame):
                 return True
+            if frame.f_code.co_filename == IMPORT_MACHINERY:
+                return False
             frame = frame.f_back
         return False
 
@@ -126,14 +157,38 @@ def _is_grader(module: str) -> bool:
     return module == "grader" or module.startswith("grader.")
 
 
-def _belongs_to_grader(target) -> bool:
-    module = target.__name__ if isinstance(target, types.ModuleType) else getattr(target, "__module__", None)
-    return isinstance(module, str) and _is_grader(module)
+def _belongs_to_grader(target, grader_prefix: str, _code=types.CodeType, _function=types.FunctionType,
+                       _module=types.ModuleType, _isinstance=isinstance, _getattr=getattr, _str=str) -> bool:
+    # A function by the file of its code, not by `__module__`: setting `__module__` is not audited,
+    # so `f.__module__ = "x"; f.__code__ = ...` would otherwise rewrite a grader function.
+    # (Defaults, not globals or builtins: see Guard.__init__; `__defaults__` is a tuple.)
+    if _isinstance(target, _function):
+        return target.__code__.co_filename.startswith(grader_prefix)
+    module = target.__name__ if _isinstance(target, _module) else _getattr(target, "__module__", None)
+    return _isinstance(module, _str) and (module == "grader" or module.startswith("grader."))
+
+
+def freeze_grader_classes() -> None:
+    """Make every class of the grader immutable, as the built-in types are.
+
+    Python 3.11 audits no assignment to a class attribute, and `object.__subclasses__()` hands any
+    class to student code: `Worker.send = ...` would receive the worker, key and all. The flag is
+    set in the type's `tp_flags`, found at the offset where the interpreter keeps `__flags__`."""
+    classes = [value for name, module in list(sys.modules.items()) if _is_grader(name)
+               for value in vars(module).values() if isinstance(value, type) and value.__module__ == name]
+    probe = type("Probe", (), {})
+    offset = next(offset for offset in range(0, 512, ctypes.sizeof(ctypes.c_ulong))
+                  if ctypes.c_ulong.from_address(id(probe) + offset).value == probe.__flags__)
+    for cls in classes:
+        flags = ctypes.c_ulong.from_address(id(cls) + offset)
+        if flags.value == cls.__flags__:  # the same layout: a class like any other
+            flags.value |= IMMUTABLE_TYPE
 
 
 def install(student_files: set[str]) -> tuple[Guard, Layer]:
     trusted = [*readable_paths(), str(Path(grader.__file__).resolve().parent)]
     guard = Guard(student_files, trusted)
+    freeze_grader_classes()
     hide_grader_modules()
     sys.addaudithook(guard.audit)
     return guard, Layer("audit hook", True, "frames, gc, ctypes, processes, sockets and the grader's code "

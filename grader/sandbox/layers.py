@@ -206,4 +206,6 @@ def die_with_parent() -> None:
 
 def describe(layers: list[Layer]) -> str:
     missing = [layer.name for layer in layers if not layer.active]
-    return "all layers active" if not missing else f"not enforced on this host: {', '.join(missing)}"
+    if not missing:
+        return "every layer active"
+    return f"not enforced on this host: {', '.join(missing)} (`grader doctor` says why)"
