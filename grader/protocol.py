@@ -18,7 +18,8 @@ grader can hand it back as an argument but never sees inside it.
 
 from __future__ import annotations
 
-import hashlib
+import _hashlib
+import _json
 import hmac
 import io
 import json
@@ -155,12 +156,21 @@ def _blob(blobs: list[bytes], index) -> bytes:
     return blobs[index]
 
 
-def pack(header: dict, blobs: list[bytes], key: bytes = b"") -> bytes:
+# The worker signs with `pack` in a process it shares with student code, which can rebind any
+# module's globals (`json.dumps`, `hmac.new`, this module's own through a function's `__globals__`).
+# So `pack` holds what it needs in its defaults, and only C functions no Python code can change:
+# the C JSON encoder and OpenSSL's HMAC. (Assigning a grader function's `__defaults__` is refused
+# by the worker's audit hook.)
+_C_JSON = _json.make_encoder(None, None, _json.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+
+
+def pack(header: dict, blobs: list[bytes], key: bytes = b"", _json_chunks=_C_JSON, _join="".join,
+         _join_bytes=b"".join, _length=_LENGTH.pack, _hmac=_hashlib.hmac_digest) -> bytes:
     """A frame: the header's length (8 bytes), the JSON header (listing blob sizes), the blobs,
     and with a `key` the HMAC-SHA256 of all that."""
-    head = json.dumps({**header, "blobs": [len(blob) for blob in blobs]}).encode()
-    frame = _LENGTH.pack(len(head)) + head + b"".join(blobs)
-    return frame + _signature(key, frame) if key else frame
+    head = _join(_json_chunks({**header, "blobs": [blob.__len__() for blob in blobs]}, 0)).encode()
+    frame = _length(head.__len__()) + head + _join_bytes(blobs)
+    return frame + _hmac(key, frame, "sha256") if key else frame
 
 
 def read_frame(read_exact, key: bytes = b"") -> tuple[dict, list[bytes]]:
@@ -186,4 +196,4 @@ def read_frame(read_exact, key: bytes = b"") -> tuple[dict, list[bytes]]:
 
 
 def _signature(key: bytes, frame: bytes) -> bytes:
-    return hmac.new(key, frame, hashlib.sha256).digest()
+    return _hashlib.hmac_digest(key, frame, "sha256")

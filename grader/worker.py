@@ -50,6 +50,9 @@ class Worker:
         self.watch = None  # a grader.drivers.watch.LibraryWatch, for exercises that forbid ops
         self.guard = None  # a grader.sandbox.guard.Guard
         self.key = b""  # signs answers; sent by the grader with `load`
+        # Held here, not looked up in this module's globals, which student code can reach and rebind
+        # (any function's `__globals__`); this instance it cannot reach (grader.sandbox.guard).
+        self.pack, self.write = protocol.pack, os.write
 
     # -- transport ---------------------------------------------------------------------------
     def read_exact(self, size: int) -> bytes:
@@ -66,9 +69,9 @@ class Worker:
         for stream in (sys.stdout, sys.stderr):  # the capture file is complete when the grader reads it
             with contextlib.suppress(Exception):
                 stream.flush()
-        data = memoryview(protocol.pack(header, blobs, self.key))
+        data = memoryview(self.pack(header, blobs, self.key))
         while data:
-            data = data[os.write(self.write_fd, data) :]
+            data = data[self.write(self.write_fd, data) :]
 
     def serve(self, guard, layers: list[dict]) -> None:
         self.guard, self.layers = guard, layers

@@ -74,6 +74,7 @@ CASES = [
     # No audit event for a class attribute (Python 3.11): the grader's classes are immutable instead.
     Case("grader_class_patched.py", "error", "cannot set 'send' attribute of immutable type"),
     Case("grader_function_code_swapped.py", "error", "tried changing the grader's Worker.encode"),
+    Case("signing_key_spied.py", "failed", "expected:"),
     Case("guard_globals_rebound.py", "error", f"tried gc.get_objects, {REFUSED}"),
     Case("inspect_renamed.py", "error", f"tried sys._getframe, {REFUSED}"),
     Case("getframe_locals.py", "error", f"tried sys._getframe, {REFUSED}"),
