@@ -108,6 +108,7 @@ class Student:
         self.torch = torch  # whether its workers come with torch imported
         self.pid: int | None = None  # the current worker, a child of the zygote
         self.zygote: Zygote | None = None
+        self.preload: tuple[str, ...] = ()  # the modules its zygote imports, chosen in `prepare`
         self.key = b""  # the current worker signs its answers with it
         self.deadline = float("inf")
         self.output = tempfile.TemporaryFile()
@@ -125,22 +126,20 @@ class Student:
 
     # -- the process -------------------------------------------------------------------------
     def prepare(self) -> None:
-        """Start the zygote (it imports torch while the caller imports the checks); returns at once."""
+        """Start the zygote, or find it started (`zygote()` restarts one that died); returns at once,
+        so that it imports torch while the caller imports the checks."""
         if self.zygote is None:
             layers.forbid_inspection()  # this process holds the references and the hidden checks
-            preload = TORCH_WORKER if self.torch else NUMPY_WORKER
+            self.preload = TORCH_WORKER if self.torch else NUMPY_WORKER
             if self.forbidden:
                 from grader.drivers.watch import modules_to_preload
 
-                preload += modules_to_preload(self.forbidden)
-            self.zygote = zygote(preload)
+                self.preload += modules_to_preload(self.forbidden)
+        self.zygote = zygote(self.preload)
 
     def start(self) -> None:
         """Fork a worker and send it the load request; `load()` waits for its answer."""
         self.prepare()
-        if not self.zygote.alive():
-            self.zygote = None
-            self.prepare()
         to_worker_read, self.to_worker = os.pipe()
         self.from_worker, from_worker_write = os.pipe()
         self.output.seek(0)

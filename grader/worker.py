@@ -86,14 +86,6 @@ class Worker:
             answer["refused"] = self.guard.take_refused()
             self.send(answer, answer_blobs)
 
-    @contextlib.contextmanager
-    def student_running(self):
-        self.guard.running = True
-        try:
-            yield
-        finally:
-            self.guard.running = False
-
     # -- values ------------------------------------------------------------------------------
     def keep(self, value) -> dict:
         ref = len(self.refs) + 1
@@ -120,7 +112,7 @@ class Worker:
             self.filenames.add(filename)
             try:
                 code = self.compile_cell(source, filename, cell["definitions_only"], notes)
-                with warnings.catch_warnings(), self.student_running():
+                with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     exec(code, self.module.__dict__)
             except BaseException as error:  # student code: anything may come out of it
@@ -159,7 +151,7 @@ class Worker:
         with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
             warnings.simplefilter("always")
             try:
-                with watching, self.student_running():
+                with watching:
                     value = thunk()
             except BaseException as error:  # student code: anything may come out of it
                 answer = {"error": self.describe(error)}

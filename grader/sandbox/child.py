@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import traceback
 
 from grader.sandbox import guard, layers
@@ -42,8 +41,10 @@ def prepare_zygote() -> None:
     layers.forbid_inspection()  # and every child inherits it: no worker reads another's memory
 
 
-def become_worker(requests: int, answers: int, output: int, *, scratch: str, drivers: dict) -> None:
-    """Never returns: the process ends with `os._exit`, whatever happens."""
+def become_worker(requests: int, answers: int, output: int, *, scratch: str, drivers: dict,
+                  readable: list[str]) -> None:
+    """Never returns: the process ends with `os._exit`, whatever happens. `readable`: the Python
+    installation (`layers.readable_paths()`, computed once by the zygote)."""
     try:
         os.setsid()
         layers.die_with_parent()
@@ -53,9 +54,9 @@ def become_worker(requests: int, answers: int, output: int, *, scratch: str, dri
         os.environ.update(worker_environment(scratch))
         os.chdir(scratch)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file over its size limit fails to write, not kills
-        applied = layers.harden(scratch)
+        applied = layers.harden(scratch, readable)
         worker = Worker(requests, answers, drivers)
-        watchman, audit_hook = guard.install(worker.filenames)
+        watchman, audit_hook = guard.install(worker.filenames, readable)
         worker.serve(watchman, [layer.to_json() for layer in [*applied, audit_hook]])
     except BaseException:  # nothing may escape into the zygote's code: this is its fork
         traceback.print_exc()  # to the capture file: the grader shows its tail
@@ -70,7 +71,6 @@ def _redirect_output(output: int) -> None:
     os.dup2(output, 2)
     os.close(null)
     os.close(output)
-    sys.stdout.flush()
 
 
 def _close_descriptors_except(keep: set[int]) -> None:

@@ -33,7 +33,9 @@ import types
 from pathlib import Path
 
 import grader
-from grader.sandbox.layers import Layer, readable_paths
+from grader.sandbox.layers import Layer
+
+GRADER_DIRECTORY = str(Path(grader.__file__).resolve().parent)
 
 ALWAYS_REFUSED = frozenset({
     "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys._current_frames", "sys._current_exceptions",
@@ -81,7 +83,7 @@ class Guard:
         # `pool.submit(getattr, tb, "tb_frame")` led up the main thread's live frames to the
         # worker and its key, and `pool.submit(ctypes.CDLL, None)` to libc. Both are refused there.
         self.get_ident, self.main_thread = threading.get_ident, threading.get_ident()
-        self.grader_prefix = os.path.join(os.path.dirname(os.path.abspath(grader.__file__)), "")
+        self.grader_prefix = os.path.join(GRADER_DIRECTORY, "")
         self.student_files = student_files
         self.trusted_prefixes = tuple(os.path.join(directory, "") for directory in trusted_directories)
         self.verdicts: dict[types.CodeType, bool] = {}
@@ -157,7 +159,7 @@ def _is_grader(module: str) -> bool:
     return module == "grader" or module.startswith("grader.")
 
 
-def _belongs_to_grader(target, grader_prefix: str, _code=types.CodeType, _function=types.FunctionType,
+def _belongs_to_grader(target, grader_prefix: str, _function=types.FunctionType,
                        _module=types.ModuleType, _isinstance=isinstance, _getattr=getattr, _str=str) -> bool:
     # A function by the file of its code, not by `__module__`: setting `__module__` is not audited,
     # so `f.__module__ = "x"; f.__code__ = ...` would otherwise rewrite a grader function.
@@ -185,9 +187,10 @@ def freeze_grader_classes() -> None:
             flags.value |= IMMUTABLE_TYPE
 
 
-def install(student_files: set[str]) -> tuple[Guard, Layer]:
-    trusted = [*readable_paths(), str(Path(grader.__file__).resolve().parent)]
-    guard = Guard(student_files, trusted)
+def install(student_files: set[str], python_paths: list[str]) -> tuple[Guard, Layer]:
+    """Guard this worker; code from `python_paths` (the installation, see `layers.readable_paths`)
+    and from the grader's own files is trusted."""
+    guard = Guard(student_files, [*python_paths, GRADER_DIRECTORY])
     freeze_grader_classes()
     hide_grader_modules()
     sys.addaudithook(guard.audit)

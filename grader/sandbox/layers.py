@@ -55,12 +55,13 @@ class Layer:
     to_json = asdict
 
 
-def harden(scratch: str) -> list[Layer]:
-    """Apply every layer this host offers to the calling process (a single-threaded fresh fork)."""
+def harden(scratch: str, readable: list[str]) -> list[Layer]:
+    """Apply every layer this host offers to the calling process (a single-threaded fresh fork),
+    which may then read only `readable` (see `readable_paths`) and write only `scratch`."""
     uid = _layer("unprivileged uid", lambda: _drop_root(scratch))
     namespaces = _enter_namespaces()
     limits = _layer("resource limits", lambda: _limit_resources(uid.active and os.getuid() == NOBODY))
-    files = _layer("landlock", lambda: _restrict_files(scratch))
+    files = _layer("landlock", lambda: _restrict_files(scratch, readable))
     calls = _layer("seccomp", lambda: seccomp.install(os.getpid()) or "no fork, exec, ptrace or network sockets")
     return [uid, *namespaces, limits, files, calls]
 
@@ -154,11 +155,11 @@ def _has_cuda_devices() -> bool:
 
 
 # -- the file system -------------------------------------------------------------------------------
-def _restrict_files(scratch: str) -> str:
+def _restrict_files(scratch: str, readable: list[str]) -> str:
     read_write = [scratch, os.devnull]
     if _has_cuda_devices():
         read_write += glob.glob("/dev/nvidia*")
-    abi = landlock.restrict(readable_paths(), read_write)
+    abi = landlock.restrict(readable, read_write)
     return f"ABI {abi}: reads Python and its packages only, writes only its scratch directory"
 
 

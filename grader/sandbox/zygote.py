@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 
-from grader.sandbox import child
+from grader.sandbox import child, layers
 
 # What a worker has imported before it forks. NumPy exercises do without torch: importing it costs
 # two seconds of a core that a student's laptop spends better on the grader's own start-up.
@@ -128,6 +128,7 @@ def describe_status(status: int) -> str:
 class Server:
     def __init__(self, sock: socket.socket, drivers: dict):
         self.socket, self.drivers = sock, drivers
+        self.readable = layers.readable_paths()  # the same for every worker: worked out once
         self.children: dict[int, str] = {}  # pid -> its scratch directory
 
     def serve(self) -> None:
@@ -147,7 +148,7 @@ class Server:
         pid = os.fork()
         if pid == 0:
             self.socket.close()
-            child.become_worker(*fds, scratch=scratch, drivers=self.drivers)  # never returns
+            child.become_worker(*fds, scratch=scratch, drivers=self.drivers, readable=self.readable)  # never returns
         for fd in fds:
             os.close(fd)
         self.children[pid] = scratch
