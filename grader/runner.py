@@ -32,16 +32,19 @@ class Report:
     def max_score(self) -> float:
         return sum(result.max_score for result in self.results if result.status != "skipped")
 
-    def to_json(self) -> dict:
+    def to_json(self, timings: bool = False) -> dict:
+        """The report as JSON; `timings` adds each check's wall time in seconds (not part of a
+        grade, which must be the same on every run)."""
         return {
             "exercise": self.exercise.id,
             "score": float(self.score),
             "max_score": float(self.max_score),
             "checks": [
                 {"name": r.name, "score": float(r.score), "max_score": float(r.max_score), "status": r.status,
-                 "message": r.message}
+                 "message": r.message, "hidden": r.hidden} | ({"seconds": round(r.seconds, 4)} if timings else {})
                 for r in self.results
             ],
+            "notes": self.notes,
             "isolation": [layer.to_json() for layer in self.isolation],
         }
 
@@ -55,7 +58,7 @@ def grade(exercise_id: str, path: Path, only: list[str] | None = None, strict: b
         submission = read_submission(path)
     except SubmissionError as error:
         exercise = load_exercise(exercise_id)
-        results = [CheckResult(c.name, 0.0, c.points, "error", str(error)) for c in _selected(exercise, only)]
+        results = [CheckResult(c.name, 0.0, c.points, "error", str(error), c.hidden) for c in _selected(exercise, only)]
         return Report(exercise, Path(path), results)
     with Student(submission, FORBIDDEN.get(exercise_id, frozenset()), exercise_id in TORCH_EXERCISES) as student:
         student.prepare()  # the zygote imports torch while the checks (and torch) import here

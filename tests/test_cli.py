@@ -52,11 +52,11 @@ def test_json_is_exactly_one_object_on_stdout_even_when_the_student_prints(tmp_p
     result = run("check", "exercise3", str(path), "--format", "json")
     assert result.returncode == 1
     report = json.loads(result.stdout)  # fails if anything else is on stdout
-    assert list(report) == ["exercise", "score", "max_score", "checks", "isolation"]
+    assert list(report) == ["exercise", "score", "max_score", "checks", "notes", "isolation"]
     assert report["exercise"] == "exercise3" and report["max_score"] == 24.0
     assert 0 < report["score"] < 24
     for check in report["checks"]:
-        assert list(check) == ["name", "score", "max_score", "status", "message"]
+        assert list(check) == ["name", "score", "max_score", "status", "message", "hidden"]
         assert check["status"] in {"passed", "failed", "error", "skipped"}
         assert isinstance(check["score"], float) and isinstance(check["max_score"], float)
     failed = [c for c in report["checks"] if c["name"] == "softmax matches torch.softmax along any axis"][0]

@@ -11,7 +11,9 @@ crashed, hung or returned the wrong kind of value) or skipped.
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
+import time
 from dataclasses import dataclass
 from typing import Callable, Literal
 
@@ -82,6 +84,13 @@ class Check:
     uses: tuple[str, ...]  # the student functions it calls
     body: Callable[[Student], str | None]  # returns an optional note, raises Failure or Skip
     time_limit: float = 10.0  # seconds of the student's code, shrinking included
+    hidden: bool = False  # official grading only: not in the student release, pass/fail in feedback
+
+
+def hidden(check: Check) -> Check:
+    """Mark a check hidden. Its code must also lie between `# BEGIN HIDDEN` and `# END HIDDEN`,
+    which `grader release` cuts out of the student release (grader.release)."""
+    return dataclasses.replace(check, hidden=True)
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,8 @@ class CheckResult:
     max_score: float
     status: Status
     message: str
+    hidden: bool = False
+    seconds: float = 0.0  # wall time of the check, worker start included
 
 
 def for_all(inputs, claim: Callable[[Student, dict], None], examples: int = 25):
@@ -124,12 +135,15 @@ def for_all(inputs, claim: Callable[[Student, dict], None], examples: int = 25):
 
 
 def run_check(check: Check, student: Student) -> CheckResult:
+    started = time.perf_counter()
+
     def result(status: Status, message: str = "") -> CheckResult:
         score = check.points if status == "passed" else 0.0
         printed = student.printed() if status in ("failed", "error") and "its last output was" not in message else ""
         if printed:  # as pytest does: what the code printed, shown when it fails
             message += f"\nyour code printed (last lines):\n{textwrap.indent(printed, '  ')}"
-        return CheckResult(check.name, score, check.points, status, message)
+        return CheckResult(check.name, score, check.points, status, message, check.hidden,
+                           time.perf_counter() - started)
 
     try:
         names = student.load().names
