@@ -21,8 +21,12 @@ Every exception raised by student code, `SystemExit` and `KeyboardInterrupt` inc
 
 from __future__ import annotations
 
+import __future__
+import ast
 import contextlib
+import functools
 import linecache
+import operator
 import os
 import re
 import sys
@@ -36,6 +40,7 @@ from grader import protocol
 from grader.notebook import keep_definitions
 
 MODULE_NAME = "submission"
+MISSING_MODULE = " (not installed where grading runs: the graded functions must not need it)"
 DRIVER = re.compile(r"([a-z_]+)\.([a-z_]+)")  # "timing.ratio": module.function in grader.drivers
 
 
@@ -107,28 +112,46 @@ class Worker:
             self.watch = self.drivers["watch"].LibraryWatch(frozenset(header["watch"]), self.module.__dict__)
         notes = []
         for cell in header["cells"]:
-            filename, source = cell["filename"], cell["source"]
+            filename, source, definitions_only = cell["filename"], cell["source"], cell["definitions_only"]
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
             self.filenames.add(filename)
             try:
-                code = self.compile_cell(source, filename, cell["definitions_only"], notes)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    exec(code, self.module.__dict__)
-            except BaseException as error:  # student code: anything may come out of it
-                if not cell["definitions_only"]:
+                pieces = self.compile_cell(source, filename, definitions_only, notes)
+            except BaseException as error:  # a syntax error: in a notebook, only this cell is lost
+                if not definitions_only:
                     return {"error": self.describe(error), "layers": self.layers}
                 notes.append(f"{filename} was skipped: {self.describe(error)['summary']}")
+                continue
+            for line, code in pieces:
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        exec(code, self.module.__dict__)
+                except BaseException as error:  # student code: anything may come out of it
+                    if not definitions_only:
+                        return {"error": self.describe(error), "layers": self.layers}
+                    notes.append(f"{filename}, line {line} was skipped: {self.describe(error)['summary']}"
+                                 + (MISSING_MODULE if isinstance(error, ModuleNotFoundError) else ""))
         names = sorted(name for name, value in vars(self.module).items() if callable(value))
         return {"names": names, "notes": notes, "layers": self.layers}
 
     @staticmethod
-    def compile_cell(source: str, filename: str, definitions_only: bool, notes: list[str]):
+    def compile_cell(source: str, filename: str, definitions_only: bool, notes: list[str]) -> list[tuple[int, object]]:
+        """The cell's code, as (first line, code object) pieces. A file is one piece. A notebook
+        cell is one piece per defining statement, so that one failing statement (an import of a
+        plotting library the grading host lacks) costs only itself, not the functions beside it."""
         if not definitions_only:
-            return compile(source, filename, "exec")
+            return [(1, compile(source, filename, "exec"))]
         tree, dropped = keep_definitions(source, filename)
         notes.extend(f"{filename}, line {line}: not run when grading ({what})" for line, what in dropped)
-        return compile(tree, filename, "exec")
+        pieces, future_flags = [], 0
+        for statement in tree.body:
+            if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
+                future_flags |= functools.reduce(
+                    operator.or_, (getattr(__future__, alias.name).compiler_flag for alias in statement.names), 0)
+            module = ast.Module(body=[statement], type_ignores=[])
+            pieces.append((statement.lineno, compile(module, filename, "exec", flags=future_flags, dont_inherit=True)))
+        return pieces
 
     def call(self, header: dict, blobs: list[bytes], answer_blobs: list[bytes]) -> dict:
         args = self.decode(header["args"], blobs)

@@ -41,6 +41,21 @@ def test_notebook_with_experiments_gets_full_marks(tmp_path):
     assert "not run when grading (for epoch in range(100):)" in notes
 
 
+def test_a_missing_plotting_library_costs_only_its_import_not_the_functions_beside_it(tmp_path):
+    # matplotlib is not installed where grading runs; a student's cell imports it next to softmax.
+    source = (ROOT / "reference" / "exercise3.py").read_text()
+    cells = ["import matplotlib.pyplot as plt\n" + source,
+             "from __future__ import annotations\ndef plot_losses(losses: list[float] | None) -> None:\n"
+             "    plt.plot(losses)"]
+    path = tmp_path / "exercise3.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells]), str(path))
+    report = grade("exercise3", path, only=["softmax matches torch.softmax along any axis"])
+    assert [r.status for r in report.results] == ["passed"]
+    assert [note for note in report.notes if "skipped" in note] == [
+        "exercise3.ipynb, cell 1, line 1 was skipped: ModuleNotFoundError: No module named "
+                            "'matplotlib' (not installed where grading runs: the graded functions must not need it)"]
+
+
 def test_generated_stub_notebook_scores_zero_with_everything_not_implemented():
     report = grade("exercise3", ROOT / "exercises" / "exercise3.ipynb")
     assert report.score == 0
