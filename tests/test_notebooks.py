@@ -53,7 +53,7 @@ def test_a_missing_plotting_library_costs_only_its_import_not_the_functions_besi
     assert [r.status for r in report.results] == ["passed"]
     assert [note for note in report.notes if "skipped" in note] == [
         "exercise3.ipynb, cell 1, line 1 was skipped: ModuleNotFoundError: No module named "
-                            "'matplotlib' (not installed where grading runs: the graded functions must not need it)"]
+        "'matplotlib' (not installed where grading runs: the graded functions must not need it)"]
 
 
 def test_generated_stub_notebook_scores_zero_with_everything_not_implemented():
