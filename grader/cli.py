@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -62,6 +64,83 @@ def check(exercise_id: str, path: Path | None, output_format: str, strict: bool)
     sys.exit(0 if report.score == report.max_score else 1)
 
 
+@main.command("grade")
+@click.argument("root", metavar="SUBMISSIONS", default="submissions",
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--exercise", "exercises", multiple=True, type=EXERCISE,
+              help="Grade only this exercise (repeat for several). Default: all.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
+              help="Grading processes working in parallel.")
+@click.option("--gradebook", "gradebook_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("gradebook.db"), show_default=True)
+@click.option("--force", is_flag=True, help="Grade again what has not changed since it was last graded.")
+@click.option("--strict", is_flag=True,
+              help="Official grading: refuse (exit 2) unless every required isolation layer is active here.")
+def grade_command(root: Path, exercises: tuple[str, ...], jobs: int, gradebook_path: Path, force: bool,
+                  strict: bool) -> None:
+    """Grade a class: every SUBMISSIONS/<student>/<exercise>.py or .ipynb, in parallel, into the gradebook.
+
+    Submissions unchanged since they were last graded (same file, same grader) are skipped, and a
+    batch stopped at any point loses nothing: run it again to finish it. A broken or hostile
+    submission is a graded result with its message; the batch always goes on.
+    """
+    from grader.batch import fingerprint
+    from grader.classroom import find_submissions
+    from grader.gradebook import Gradebook
+    from grader.runner import IncompleteIsolation, require_isolation
+
+    if strict:
+        try:
+            require_isolation()
+        except IncompleteIsolation as missing:
+            click.echo(f"Error: refusing to grade with --strict: not enforced on this host: {missing}", err=True)
+            sys.exit(2)
+    submissions = find_submissions(root, [e for e in TITLES if e in exercises] or None)
+    started = time.monotonic()
+    with Gradebook(gradebook_path) as book:
+        grader_id = fingerprint()
+        todo = []
+        for submission in submissions:
+            if not force and book.is_current(submission.student, submission.exercise, submission.sha256, grader_id):
+                book.retime(submission.student, submission.exercise, submission.submitted_at)
+            else:
+                todo.append(submission)
+        students = len({submission.student for submission in submissions})
+        click.echo(f"{len(submissions)} submissions of {students} students in {root}: {len(todo)} to grade, "
+                   f"{len(submissions) - len(todo)} unchanged since last graded", err=True)
+        with_errors = _grade_with_progress(todo, book, jobs)
+    elapsed = time.monotonic() - started
+    rate = f" ({60 * len(todo) / elapsed:.1f} per minute with {jobs} job{'s' * (jobs > 1)})" if todo else ""
+    click.echo(f"Graded {len(todo)} submissions in {elapsed:.0f} s{rate}; {with_errors} with errors. "
+               f"Gradebook: {gradebook_path} (see `grader report`, `grader export`, `grader feedback`).", err=True)
+
+
+def _grade_with_progress(todo, book, jobs: int) -> int:
+    """Grade `todo`, showing a live bar on a terminal and one line per submission elsewhere (CI
+    logs); returns how many submissions had an error."""
+    from grader.batch import Progress, grade_class
+
+    progress = Progress(total=len(todo))
+
+    def status(_item) -> str:
+        return f"{progress.per_minute:.1f}/min, {progress.with_errors} with errors"
+
+    with click.progressbar(length=len(todo), label="grading", file=sys.stderr, show_pos=True, show_eta=True,
+                           item_show_func=status) as bar:
+        def recorded(graded) -> None:
+            progress.done += 1
+            progress.with_errors += bool(graded.errors)
+            if sys.stderr.isatty():
+                bar.update(1, graded)
+            else:
+                click.echo(f"[{progress.done}/{progress.total}] {graded.student} {graded.exercise}: "
+                           f"{graded.score:g}/{graded.max_score:g}"
+                           + (f", {graded.errors} errors" if graded.errors else ""), err=True)
+
+        grade_class(todo, book, jobs=jobs, on_recorded=recorded)
+    return progress.with_errors
+
+
 @main.command()
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if any stub is out of date.")
 @click.option("--reference", "reference_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -73,7 +152,8 @@ def stubs(check_only: bool, reference_dir: Path, out_dir: Path) -> None:
 
     Each block between `# BEGIN SOLUTION` and `# END SOLUTION` becomes `raise NotImplementedError`.
     """
-    from grader.stubs import MarkerError, generated_files
+    from grader.markers import MarkerError
+    from grader.stubs import generated_files
 
     try:
         files = generated_files(reference_dir, out_dir)
@@ -90,6 +170,26 @@ def stubs(check_only: bool, reference_dir: Path, out_dir: Path) -> None:
     for path in stale:
         path.write_text(files[path])
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Empty OUT_DIR first if it is not empty.")
+@click.option("--reference", "reference_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=Path("reference"), show_default=True)
+def release(out_dir: Path, force: bool, reference_dir: Path) -> None:
+    """Write the student release into OUT_DIR: the grader without its hidden checks, stubs fresh
+    from the references, the install files and the students' README.
+
+    Code between `# BEGIN HIDDEN` and `# END HIDDEN` lines is cut out of the grader.
+    """
+    from grader.release import build_release
+
+    try:
+        made = build_release(out_dir, reference_dir=reference_dir, force=force)
+    except ValueError as error:  # a refused out dir, or a MarkerError naming the file and line
+        raise click.ClickException(str(error)) from None
+    click.echo(f"wrote {len(made.files)} files to {out_dir}; {len(made.hidden_checks)} hidden checks left out")
 
 
 @main.command()
@@ -114,6 +214,106 @@ def doctor() -> None:
     else:
         click.echo("--strict grading is possible here.")
     sys.exit(1 if missing else 0)
+
+
+@main.command()
+@click.option("--gradebook", "gradebook_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("gradebook.db"), show_default=True)
+@click.option("--course", "course_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The late policy. Default: course.toml here, if it exists.")
+@click.option("--exercise", "exercise_id", type=EXERCISE, help="Only this exercise.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the report as a self-contained HTML page with charts.")
+def report(gradebook_path: Path, course_path: Path | None, exercise_id: str | None, html_path: Path | None) -> None:
+    """The class at a glance: scores per exercise, the checks the class missed most, the slowest
+    gradings, and the errors grouped by message."""
+    from grader.class_report import class_stats, render_html, render_terminal
+
+    book, course = _open_book_and_course(gradebook_path, course_path)
+    with book:
+        graded = book.graded(exercise=exercise_id)
+    stats = class_stats(graded, course)
+    if not graded:
+        click.echo(f"{gradebook_path} holds no graded submission{f' of {exercise_id}' if exercise_id else ''} yet.")
+    else:
+        click.echo(render_terminal(stats, color=sys.stdout.isatty()))
+    if html_path is not None:
+        html_path.write_text(render_html(stats), encoding="utf-8")
+        click.echo(f"wrote {html_path}")
+
+
+def _open_book_and_course(gradebook_path: Path, course_path: Path | None):
+    """The gradebook (which must exist: reading never creates an empty one) and the course."""
+    import sqlite3
+
+    from grader.course import CourseError, load_course
+    from grader.gradebook import Gradebook
+
+    if not gradebook_path.is_file():
+        raise click.UsageError(f"no gradebook at {gradebook_path}: grade the class first (`grader grade`) "
+                               "or pass --gradebook")
+    try:
+        course = load_course(course_path)
+    except CourseError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        return Gradebook(gradebook_path), course
+    except sqlite3.DatabaseError as error:
+        raise click.ClickException(f"{gradebook_path} is not a gradebook: {error}") from None
+
+
+@main.command()
+@click.option("--gradebook", "gradebook_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("gradebook.db"), show_default=True)
+@click.option("--course", "course_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The late policy. Default: course.toml here, if it exists.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("grades.csv"), show_default=True,
+              help="student,exercise1,…,total: scores after the late penalty; blank: no submission.")
+@click.option("--gradescope", "gradescope_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write DIR/<student>/<exercise>/results.json in Gradescope's autograder format.")
+def export(gradebook_path: Path, course_path: Path | None, csv_path: Path, gradescope_dir: Path | None) -> None:
+    """Export the gradebook's grades, late penalties applied: a CSV, and Gradescope's results.json."""
+    from grader.export import write_csv, write_gradescope
+
+    book, course = _open_book_and_course(gradebook_path, course_path)
+    with book:
+        graded = book.graded()
+    students = write_csv(graded, course, csv_path)
+    written = f"wrote {csv_path} ({len(students)} students, {len(graded)} submissions)"
+    if gradescope_dir is not None:
+        files = write_gradescope(graded, course, gradescope_dir)
+        written += f" and {len(files)} results.json under {gradescope_dir}"
+    incomplete = sum(not g.complete for g in graded)
+    click.echo(written + (f"; {incomplete} incompletely graded (run `grader grade` again)" if incomplete else ""))
+
+
+@main.command()
+@click.option("--gradebook", "gradebook_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("gradebook.db"), show_default=True)
+@click.option("--course", "course_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The late policy. Default: course.toml here, if it exists.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("feedback"), show_default=True)
+@click.option("--student", help="Only this student.")
+@click.option("--exercise", "exercise_id", type=EXERCISE, help="Only this exercise.")
+def feedback(gradebook_path: Path, course_path: Path | None, out_dir: Path, student: str | None,
+             exercise_id: str | None) -> None:
+    """Write feedback for students: OUT/<student>/<exercise>.md and .html (self-contained).
+
+    Hidden checks show only whether they passed, never their message.
+    """
+    from grader.feedback import write_feedback
+
+    book, course = _open_book_and_course(gradebook_path, course_path)
+    with book:
+        graded = book.graded(exercise=exercise_id, student=student)
+    if not graded:
+        wanted = ", ".join(filter(None, [student and f"student {student}", exercise_id and f"exercise {exercise_id}"]))
+        raise click.UsageError(f"no graded submission{' for ' + wanted if wanted else ''} in {gradebook_path}")
+    files = write_feedback(graded, course, out_dir)
+    click.echo(f"wrote feedback on {len(graded)} submissions of {len({g.student for g in graded})} students "
+               f"to {out_dir} ({len(files)} files)")
 
 
 def default_path(exercise_id: str) -> Path:

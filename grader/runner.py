@@ -8,7 +8,7 @@ from pathlib import Path
 from grader.checks.core import CheckResult, run_check
 from grader.exercises import FORBIDDEN, TORCH_EXERCISES, Exercise, load_exercise
 from grader.sandbox.layers import REQUIRED, Layer
-from grader.student import Student
+from grader.student import Student, preload_for
 from grader.submission import Submission, SubmissionError, read_submission
 
 
@@ -66,6 +66,18 @@ def grade(exercise_id: str, path: Path, only: list[str] | None = None, strict: b
         results = [run_check(check, student) for check in _selected(exercise, only)]
         notes = student.loaded.notes if student.loaded else []
     return Report(exercise, Path(path), results, notes, student.layers)
+
+
+def warm_up(exercise_ids) -> None:
+    """Import the checks of these exercises and start the zygotes their workers fork from, and
+    wait for both: what a grading process pays once, before its first submission."""
+    from grader.sandbox.zygote import zygote
+
+    zygotes = {zygote(preload_for(FORBIDDEN.get(e, frozenset()), e in TORCH_EXERCISES)) for e in exercise_ids}
+    for exercise_id in exercise_ids:  # imported here while the zygotes import there
+        load_exercise(exercise_id)
+    for started in zygotes:
+        started.wait_ready()
 
 
 def isolation() -> list[Layer]:

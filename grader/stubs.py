@@ -12,33 +12,21 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from grader.markers import marked_lines
+
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
-
-
-class MarkerError(ValueError):
-    pass
 
 
 def strip_solutions(source: str, name: str = "<source>") -> str:
     """The stub of a reference: each marked solution block replaced by `raise NotImplementedError`."""
-    lines, out, begin = source.splitlines(), [], None
-    for number, line in enumerate(lines, 1):
-        marker = line.strip()
-        if marker == BEGIN:
-            if begin is not None:
-                raise MarkerError(f"{name}:{number}: {BEGIN} inside the block opened at line {begin}")
-            begin = number
+    out = []
+    for place, line in marked_lines(source, BEGIN, END, name):
+        if place == "begin":
             indent = line[: len(line) - len(line.lstrip())]
             if indent:
                 out.append(f"{indent}raise NotImplementedError")
-        elif marker == END:
-            if begin is None:
-                raise MarkerError(f"{name}:{number}: {END} without {BEGIN}")
-            begin = None
-        elif begin is None:
+        elif place == "outside":
             out.append(line)
-    if begin is not None:
-        raise MarkerError(f"{name}:{begin}: {BEGIN} is never closed")
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -99,6 +99,17 @@ def classify(function: str, error: dict) -> Raised:
     return Raised(function, error)
 
 
+def preload_for(forbidden: frozenset[str], torch: bool) -> tuple[str, ...]:
+    """The modules the zygote of an exercise's workers imports: torch for the PyTorch exercises,
+    and the run-time watch of the library ops the exercise forbids."""
+    preload = TORCH_WORKER if torch else NUMPY_WORKER
+    if forbidden:
+        from grader.drivers.watch import modules_to_preload
+
+        preload += modules_to_preload(forbidden)
+    return preload
+
+
 class Student:
     """A submission, loaded in a fresh worker for every check. Use as a context manager."""
 
@@ -108,7 +119,6 @@ class Student:
         self.torch = torch  # whether its workers come with torch imported
         self.pid: int | None = None  # the current worker, a child of the zygote
         self.zygote: Zygote | None = None
-        self.preload: tuple[str, ...] = ()  # the modules its zygote imports, chosen in `prepare`
         self.key = b""  # the current worker signs its answers with it
         self.deadline = float("inf")
         self.output = tempfile.TemporaryFile()
@@ -130,12 +140,7 @@ class Student:
         so that it imports torch while the caller imports the checks."""
         if self.zygote is None:
             layers.forbid_inspection()  # this process holds the references and the hidden checks
-            self.preload = TORCH_WORKER if self.torch else NUMPY_WORKER
-            if self.forbidden:
-                from grader.drivers.watch import modules_to_preload
-
-                self.preload += modules_to_preload(self.forbidden)
-        self.zygote = zygote(self.preload)
+        self.zygote = zygote(preload_for(self.forbidden, self.torch))
 
     def start(self) -> None:
         """Fork a worker and send it the load request; `load()` waits for its answer."""

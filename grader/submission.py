@@ -30,7 +30,15 @@ class Submission:
 
 
 def read_submission(path: Path) -> Submission:
-    path = Path(path)
+    """The submission's cells; raises SubmissionError when there is nothing to grade."""
+    submission = _read(Path(path))
+    if not any(cell.source.strip() for cell in submission.cells):
+        what = "has no code" if submission.is_notebook else "is empty"
+        raise SubmissionError(f"{submission.path.name} {what}: there is nothing to grade")
+    return submission
+
+
+def _read(path: Path) -> Submission:
     if path.suffix == ".ipynb":
         try:
             cells = notebook_cells(path)

@@ -83,8 +83,14 @@ def test_corrupt_notebook_is_an_error_for_every_check(tmp_path):
     assert all(r.status == "error" and "not a readable Jupyter notebook" in r.message for r in results.values())
 
 
-def test_empty_file_scores_zero_with_every_function_missing(tmp_path):
-    results = grade_text(tmp_path, "", only=None)
-    assert all(r.status == "error" and "is not defined" in r.message for r in results.values())
-    assert sum(r.score for r in results.values()) == 0
+def test_empty_file_or_notebook_is_named_as_such_for_every_check(tmp_path):
+    for text, name, says in [("", "student.py", "student.py is empty"), ("\n# TODO\n  \n", "student.py", None),
+                             ('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "empty.ipynb",
+                              "empty.ipynb has no code: there is nothing to grade")]:
+        results = grade_text(tmp_path, text, name=name, only=None)
+        assert sum(r.score for r in results.values()) == 0
+        # A comment is code that defines nothing: the checks say which function is missing.
+        expected = says or "`softmax` is not defined in student.py"
+        assert all(r.status == "error" for r in results.values())
+        assert expected in results["softmax matches torch.softmax along any axis"].message
 

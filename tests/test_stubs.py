@@ -2,7 +2,8 @@
 
 import pytest
 
-from grader.stubs import MarkerError, generated_files, strip_solutions
+from grader.markers import MarkerError
+from grader.stubs import generated_files, strip_solutions
 from tests.helpers import ROOT
 
 REFERENCE = '''"""Doc."""

@@ -74,6 +74,7 @@ def hyperparameters(student, class_name: str) -> dict:
     return {str(key): value for key, value in optimizer.param_groups[0].items() if key != "params"}
 
 
+# BEGIN HIDDEN
 def rejects(student, class_name: str, settings: list[dict]) -> list[bool]:
     """For each keyword set: does `class_name(params, **keywords)` raise ValueError?"""
     raised = []
@@ -85,6 +86,7 @@ def rejects(student, class_name: str, settings: list[dict]) -> list[bool]:
         else:
             raised.append(False)
     return raised
+# END HIDDEN
 
 
 def with_closure(student, class_name: str, initial, target, kwargs: dict, steps: int) -> dict:

@@ -20,6 +20,9 @@ from hypothesis import strategies as st
 from grader.checks.agreement import Mistake, agrees, holds, recognise
 from grader.checks.compare import compare, is_real_scalar, tolerance_for
 from grader.checks.core import Failure, WrongType
+# BEGIN HIDDEN
+from grader.checks.core import hidden
+# END HIDDEN
 from grader.checks.oracles import torch_function
 from grader.checks.robustness import Call, keeps_dtype, keeps_inputs
 from grader.checks.show import kind_of, show
@@ -90,6 +93,7 @@ def separable_sets(draw):
     return {"X": X, "y": y, "lr": draw(learning_rates), "epochs": 100}
 
 
+# BEGIN HIDDEN
 XOR = [((0.0, 0.0), 0.0), ((0.0, 1.0), 1.0), ((1.0, 0.0), 1.0), ((1.0, 1.0), 0.0)]
 
 
@@ -101,6 +105,7 @@ def xor_sets(draw):
     samples = draw(st.permutations(XOR + others))
     return {"X": np.array([x for x, _ in samples], dtype), "y": np.array([label for _, label in samples], dtype),
             "lr": draw(learning_rates), "epochs": draw(st.integers(1, 30))}
+# END HIDDEN
 
 
 # -- oracles and known mistakes ----------------------------------------------------------------
@@ -229,6 +234,7 @@ def converges_on_separable_data(student, case):
                       "check that step(0) == 0 and that you return w and b as they are after the last update")
 
 
+# BEGIN HIDDEN
 def never_converges_on_xor(student, case):
     _, _, errors = training_result(student, case)
     if 0 in errors:
@@ -239,6 +245,7 @@ def never_converges_on_xor(student, case):
         raise Failure(f"errors = {show_errors(errors)} has {len(errors)} entries: with no error-free epoch, "
                       f"training must run all epochs={case['epochs']} epochs",
                       "stop early only after an epoch with 0 errors")
+# END HIDDEN
 
 
 def learning_rate_only_scales(student, case):
@@ -281,8 +288,10 @@ CHECKS = [
                 "in their order in X, and count in errors[k] the samples with a nonzero e during epoch k"),
     holds("perceptron_train converges on linearly separable data and then classifies it correctly", 2,
           uses="perceptron_train", inputs=separable_sets(), claim=converges_on_separable_data, examples=25),
-    holds("perceptron_train never converges on XOR: it runs every epoch, each with errors", 2,
-          uses="perceptron_train", inputs=xor_sets(), claim=never_converges_on_xor, examples=25),
+    # BEGIN HIDDEN
+    hidden(holds("perceptron_train never converges on XOR: it runs every epoch, each with errors", 2,
+                 uses="perceptron_train", inputs=xor_sets(), claim=never_converges_on_xor, examples=25)),
+    # END HIDDEN
     holds("from zero weights, the learning rate only scales w and b and leaves the errors unchanged", 1,
           uses="perceptron_train", inputs=training_sets(rates=st.sampled_from([0.25, 0.5, 2.0])),
           claim=learning_rate_only_scales, examples=20),

@@ -5,8 +5,14 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks.agreement import Mistake, agrees, holds
+from grader.checks.agreement import Mistake, agrees
+# BEGIN HIDDEN
+from grader.checks.agreement import holds
+# END HIDDEN
 from grader.checks.core import Check, Failure, WrongType
+# BEGIN HIDDEN
+from grader.checks.core import hidden
+# END HIDDEN
 from grader.checks.gradients import backward_agrees, central_differences
 from grader.checks.oracles import tensor, torch_function, value_and_grad, vector_jacobian
 from grader.checks.robustness import Call, keeps_dtype, keeps_inputs
@@ -176,6 +182,7 @@ GRADS_REVERSED = Mistake("grads are in the order of params, first layer first: r
 # -- claims ------------------------------------------------------------------------------------
 
 
+# BEGIN HIDDEN
 def loss_is_a_python_float(student, case):
     result = student.call("mse_loss", *case.values())
     if not isinstance(result, (tuple, list)) or len(result) != 2:
@@ -183,6 +190,7 @@ def loss_is_a_python_float(student, case):
     if not isinstance(result[0], float):  # np.float64 is a subclass of float, np.float32 is not
         raise WrongType(f"the loss should be a Python float, got {kind_of(result[0])}",
                         "return float(np.mean(...)): a NumPy float32 or a 0-d array is not a float")
+# END HIDDEN
 
 
 # XOR: the smallest problem a linear model cannot fit. A 2-8-1 MLP from a fixed He-style start
@@ -263,8 +271,10 @@ CHECKS = [
                     label="(dx, dW, db)", mistakes=(DB_NOT_SUMMED,), examples=25),
     agrees("mse_loss loss matches F.mse_loss (mean over all elements)", 1, function="mse_loss",
            inputs=regression(), oracle=mse_oracle, part=0, label="the loss", mistakes=(MSE_SUMMED,), examples=20),
-    holds("mse_loss returns its loss as a Python float", 1, uses="mse_loss", inputs=regression(),
-          claim=loss_is_a_python_float, examples=10),
+    # BEGIN HIDDEN
+    hidden(holds("mse_loss returns its loss as a Python float", 1, uses="mse_loss", inputs=regression(),
+                 claim=loss_is_a_python_float, examples=10)),
+    # END HIDDEN
     agrees("mse_loss gradient matches autograd", 2, function="mse_loss", inputs=regression(), oracle=mse_oracle,
            part=1, label="dpred", mistakes=(MSE_WITHOUT_2, MSE_WITHOUT_MEAN), examples=20),
     agrees("mlp_loss loss matches a torch MLP (relu after hidden layers, linear output)", 2, function="mlp_loss",

@@ -18,6 +18,9 @@ from hypothesis import strategies as st
 from grader.checks.agreement import Mistake, recognise
 from grader.checks.compare import compare, tolerance_for
 from grader.checks.core import Check, Failure, Skip, for_all
+# BEGIN HIDDEN
+from grader.checks.core import hidden
+# END HIDDEN
 from grader.checks.show import FULL_ARRAY_SIZE, show
 from grader.checks.strategies import shapes
 from grader.drivers import optimizers as drivers
@@ -350,6 +353,7 @@ def defaults_are_torchs(student):
                         f"torch.optim.{name}()")
 
 
+# BEGIN HIDDEN
 INVALID = {
     "SGD": [{"lr": -0.1}, {"momentum": -0.5}, {"weight_decay": -0.1}, {"nesterov": True},
             {"nesterov": True, "momentum": 0.9, "dampening": 0.5}],
@@ -368,6 +372,7 @@ def rejects_invalid(student):
             if not was_raised:
                 arguments = ", ".join(f"{key}={value!r}" for key, value in keywords.items())
                 raise Failure(f"{name}(params, {arguments}) should raise ValueError, as torch.optim.{name} does")
+# END HIDDEN
 
 
 def keeps_gradients(student, case):
@@ -487,7 +492,9 @@ CHECKS = [
     trajectory_check("RMSprop", "alpha, eps, momentum, weight decay", 3),
     trajectory_check("Adam", "betas, eps, weight decay", 3),
     Check("the constructors' defaults are torch's", 2, OPTIMIZERS, defaults_are_torchs),
-    Check("invalid hyperparameters raise ValueError, as in torch", 1, OPTIMIZERS, rejects_invalid),
+    # BEGIN HIDDEN
+    hidden(Check("invalid hyperparameters raise ValueError, as in torch", 1, OPTIMIZERS, rejects_invalid)),
+    # END HIDDEN
     Check("a learning rate changed between steps, as a scheduler does, is used from the next step", 2, OPTIMIZERS,
           over_optimizers(matches_torch, partial(runs, lr_change=True, buffers=True), examples=4)),
     Check("step() leaves the gradients unchanged", 2, OPTIMIZERS,

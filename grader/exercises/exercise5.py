@@ -16,6 +16,9 @@ from hypothesis import strategies as st
 from grader.checks.agreement import Mistake, agrees
 from grader.checks.compare import compare, tolerance_for
 from grader.checks.core import Check, Failure, for_all
+# BEGIN HIDDEN
+from grader.checks.core import hidden
+# END HIDDEN
 from grader.checks.devices import on_device
 from grader.checks.gradients import backward_agrees
 from grader.checks.oracles import as_tensors, tensor, vector_jacobian
@@ -133,7 +136,9 @@ def forward_oracle(layer):
 
 
 conv2d_gradients = as_tensors(vector_jacobian(conv2d, ("x", "weight", "bias")))
+# BEGIN HIDDEN
 conv2d_dx = as_tensors(vector_jacobian(conv2d, ("x",)))
+# END HIDDEN
 max_pool2d_gradient = as_tensors(vector_jacobian(max_pool2d, ("x",)))
 avg_pool2d_gradient = as_tensors(vector_jacobian(avg_pool2d, ("x",)))
 global_avg_pool_gradient = as_tensors(vector_jacobian(global_avg_pool, ("x",)))
@@ -226,6 +231,7 @@ DWEIGHT_FIRST_IMAGE = Mistake(
         grads[0], conv2d_gradients(**{**case, "x": case["x"][:1], "dout": case["dout"][:1]})[1], grads[2])))
 
 
+# BEGIN HIDDEN
 def dx_cropped_at_the_corner(case, grads):
     """dx as the gradient of the padded input cut at its top-left corner, not its border removed."""
     p, (h, w) = case["padding"], case["x"].shape[2:]
@@ -250,6 +256,7 @@ DX_CROPPED_AT_THE_CORNER = Mistake(
     "dx is the gradient of the padded input without its border: dxp[:, :, p:p + H, p:p + W], "
     "not dxp[:, :, :H, :W] (F.fold(..., padding=p) removes it for you)",
     conv2d_gradients_with(dx_cropped_at_the_corner))
+# END HIDDEN
 
 MAX_POOL_STRIDE_ONE = wrong_forward(
     "stride=None means stride = kernel_size (windows side by side), as in F.max_pool2d, not stride 1",
@@ -424,12 +431,14 @@ CHECKS = [
                     forward="conv2d_forward", backward="conv2d_backward", inputs=conv_backward_inputs,
                     oracle=conv2d_gradients, label="(dx, dweight, dbias)",
                     mistakes=(DBIAS_MEAN, DBIAS_PER_IMAGE, DWEIGHT_FIRST_IMAGE), examples=20),
-    backward_agrees("conv2d_backward matches autograd with stride and zero padding (overlapping windows, skipped "
-                    "pixels)", 2, forward="conv2d_forward", backward="conv2d_backward",
-                    inputs=strided_conv_backward_inputs, oracle=conv2d_gradients, label="(dx, dweight, dbias)",
-                    mistakes=(DX_CROPPED_AT_THE_CORNER, DX_WITHOUT_STRIDE, DBIAS_MEAN, DBIAS_PER_IMAGE,
-                              DWEIGHT_FIRST_IMAGE),
-                    examples=20),
+    # BEGIN HIDDEN
+    hidden(backward_agrees("conv2d_backward matches autograd with stride and zero padding (overlapping windows, "
+                           "skipped pixels)", 2, forward="conv2d_forward", backward="conv2d_backward",
+                           inputs=strided_conv_backward_inputs, oracle=conv2d_gradients, label="(dx, dweight, dbias)",
+                           mistakes=(DX_CROPPED_AT_THE_CORNER, DX_WITHOUT_STRIDE, DBIAS_MEAN, DBIAS_PER_IMAGE,
+                                     DWEIGHT_FIRST_IMAGE),
+                           examples=20)),
+    # END HIDDEN
     agrees("max_pool2d_forward matches F.max_pool2d (stride None means kernel_size; overlapping windows)", 2,
            function="max_pool2d_forward", inputs=pool_inputs(), oracle=forward_oracle(max_pool2d), part=0,
            label="out", mistakes=(MAX_POOL_STRIDE_ONE,), examples=20),

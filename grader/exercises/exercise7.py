@@ -21,6 +21,9 @@ from hypothesis import strategies as st
 from grader.checks.agreement import Mistake, holds, recognise
 from grader.checks.compare import compare, is_real_scalar, tolerance_for
 from grader.checks.core import Check, Failure, WrongType
+# BEGIN HIDDEN
+from grader.checks.core import hidden
+# END HIDDEN
 from grader.checks.robustness import Call, keeps_dtype, keeps_inputs
 from grader.checks.show import kind_of, show
 from grader.checks.strategies import arrays, float_dtypes, floats, shapes
@@ -67,7 +70,9 @@ def dropout_inputs(draw, p=probabilities, training=st.booleans()):
 # Eval mode with any p (1 included), and p = 0 in training mode.
 identity_inputs = st.one_of(dropout_inputs(training=st.just(False)),
                             dropout_inputs(p=st.just(0.0), training=st.just(True)))
+# BEGIN HIDDEN
 drop_all_inputs = dropout_inputs(p=st.just(1.0), training=st.just(True))
+# END HIDDEN
 # Mostly training mode with 0 < p < 1, where the work (and the mistakes) is.
 contract_dropout_inputs = st.one_of(dropout_inputs(p=st.sampled_from([0.5, 0.2]), training=st.just(True)),
                                     dropout_inputs())
@@ -173,8 +178,10 @@ SAME_MASK = ("dropout_backward must zero exactly the units the forward dropped: 
              "by 1/(1-p)) in the cache and multiply dout by it, instead of drawing a new mask")
 BACKWARD_NOT_SCALED = "the forward scales kept units by 1/(1-p): the gradient of those units is dout / (1 - p)"
 EVAL_MODE = "with training=False dropout does nothing: return x (a copy is fine), and dx = dout in the backward"
+# BEGIN HIDDEN
 DROP_ALL = ("with p = 1 every unit is dropped: return zeros (np.zeros_like(x)) rather than computing "
             "x * mask / (1 - p), which is 0 * inf = nan")
+# END HIDDEN
 GLOBAL_RNG = ("draw from the `rng` argument only (rng.random(x.shape)): np.random.rand and friends use NumPy's "
               "global generator, and a generator you create yourself ignores the seed the caller chose")
 OWN_GENERATOR = ("consecutive calls with one rng gave the same mask: draw from the `rng` you are given, which "
@@ -190,8 +197,10 @@ HE_TRUNCATED = ("no value lies beyond 2.3 std: this is a truncated normal (Keras
                 "kaiming_normal_, the contract, draws from the plain normal rng.normal(0.0, std, size)")
 LOSS_TYPE = "return the loss as float(...): a NumPy float32 or a 0-d array is not a Python float"
 GRAD_DTYPE = "each gradient has its weight array's dtype: lam * W.dtype.type(...) or .astype(W.dtype)"
+# BEGIN HIDDEN
 STEP_TYPE = ("return a Python bool: bool(self.wait >= self.patience); NumPy comparisons give np.bool_, "
              "which `is True` does not recognise")
+# END HIDDEN
 
 
 def xavier_bound(fan_in, fan_out, gain=1.0):
@@ -366,6 +375,7 @@ def is_the_identity(student, case):
                       hint)
 
 
+# BEGIN HIDDEN
 def drops_everything(student, case):
     out, cache = dropout(student, case["x"], 1.0, True, case["rng"])
     if student.warnings:
@@ -377,6 +387,7 @@ def drops_everything(student, case):
         raise Failure(f"dropout_backward warned: {'; '.join(student.warnings)}", DROP_ALL)
     if not np.all(dx == 0):
         raise Failure(f"with p = 1 no unit reaches the output: dx should be all zeros, got {show(dx)}", DROP_ALL)
+# END HIDDEN
 
 
 def uses_only_its_rng(student):
@@ -582,12 +593,14 @@ def follows_the_keras_rule(student, case):
                           recognise_early_stopping(student, case, got))
 
 
+# BEGIN HIDDEN
 def returns_python_bools(student):
     for case in TELLING_SEQUENCES:  # improvements, and epochs without one that stop and that do not
         for call, (result, _) in enumerate(early_stopping_steps(student, case), 1):
             if type(result) is not bool:
                 raise Failure(f"{constructed(case)} stepped through the losses {case['losses']}: call {call} "
                               f"returned {show(result)}, not a Python bool", STEP_TYPE)
+# END HIDDEN
 
 
 # -- the contract's rules ----------------------------------------------------------------------
@@ -619,8 +632,10 @@ CHECKS = [
     Check("dropout_backward reuses the forward's mask and scale", 1, DROPOUT_PAIR, backward_reuses_the_mask),
     holds("dropout is the identity in eval mode (training=False) and for p = 0, forward and backward", 1,
           uses=DROPOUT_PAIR, inputs=identity_inputs, claim=is_the_identity, examples=20),
-    holds("dropout with p = 1 gives zeros, without nan or warnings", 1, uses=DROPOUT_PAIR, inputs=drop_all_inputs,
-          claim=drops_everything, examples=10),
+    # BEGIN HIDDEN
+    hidden(holds("dropout with p = 1 gives zeros, without nan or warnings", 1, uses=DROPOUT_PAIR,
+                 inputs=drop_all_inputs, claim=drops_everything, examples=10)),
+    # END HIDDEN
     Check("dropout_forward draws from the rng it is given, and from nothing else", 2, DROPOUT, uses_only_its_rng),
     holds("l2_penalty loss is 0.5 * lam * Σ‖W‖², a Python float", 1, uses="l2_penalty", inputs=penalty_inputs(),
           claim=loss_agrees("l2_penalty", l2_oracle, (L2_WITHOUT_HALF,))),
@@ -641,7 +656,9 @@ CHECKS = [
           he_is_normal),
     holds("EarlyStopping agrees with the Keras rule (improvement: loss < best - min_delta) on any loss sequence", 2,
           uses="EarlyStopping", inputs=loss_sequences(), claim=follows_the_keras_rule, examples=40),
-    Check("EarlyStopping.step returns Python bools", 1, ("EarlyStopping",), returns_python_bools),
+    # BEGIN HIDDEN
+    hidden(Check("EarlyStopping.step returns Python bools", 1, ("EarlyStopping",), returns_python_bools)),
+    # END HIDDEN
     keeps_inputs("no function changes its input arrays, dout or cache", 1, CONTRACT_CALLS, examples=10),
     keeps_dtype("float32 inputs give float32 results, float64 give float64", 1, CONTRACT_CALLS, examples=10),
 ]

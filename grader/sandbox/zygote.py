@@ -72,6 +72,10 @@ class Zygote:
         """Kill the worker `pid` and everything it started; how it had ended ("exit code 0", "signal 9")."""
         return self._ask({"op": "finish", "pid": pid})["ended"]
 
+    def wait_ready(self) -> None:
+        """Return once the zygote has imported its modules (what `fork` would otherwise wait for)."""
+        self._ask({"op": "ready"})
+
     def alive(self) -> bool:
         return self.process.poll() is None and self.owner == os.getpid()
 
@@ -141,7 +145,12 @@ class Server:
                 self.shutdown()
                 return
             request = json.loads(message)
-            answer = self.fork(request["scratch"], fds) if request["op"] == "fork" else self.finish(request["pid"])
+            if request["op"] == "fork":
+                answer = self.fork(request["scratch"], fds)
+            elif request["op"] == "finish":
+                answer = self.finish(request["pid"])
+            else:  # "ready": its imports are done, since it answers
+                answer = {}
             self.socket.send(json.dumps(answer).encode())
 
     def fork(self, scratch: str, fds: list[int]) -> dict:
