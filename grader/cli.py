@@ -14,6 +14,11 @@ import click
 from grader.exercises import TITLES, has_checks, load_exercise
 
 EXERCISE = click.Choice(sorted(TITLES))
+# Options that the class commands (grade, report, export, feedback) share.
+GRADEBOOK = click.option("--gradebook", "gradebook_path", type=click.Path(dir_okay=False, path_type=Path),
+                         default=Path("gradebook.db"), show_default=True)
+COURSE = click.option("--course", "course_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                      help="The late policy. Default: course.toml here, if it exists.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,8 +76,7 @@ def check(exercise_id: str, path: Path | None, output_format: str, strict: bool)
               help="Grade only this exercise (repeat for several). Default: all.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Grading processes working in parallel.")
-@click.option("--gradebook", "gradebook_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("gradebook.db"), show_default=True)
+@GRADEBOOK
 @click.option("--force", is_flag=True, help="Grade again what has not changed since it was last graded.")
 @click.option("--strict", is_flag=True,
               help="Official grading: refuse (exit 2) unless every required isolation layer is active here.")
@@ -217,10 +221,8 @@ def doctor() -> None:
 
 
 @main.command()
-@click.option("--gradebook", "gradebook_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("gradebook.db"), show_default=True)
-@click.option("--course", "course_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The late policy. Default: course.toml here, if it exists.")
+@GRADEBOOK
+@COURSE
 @click.option("--exercise", "exercise_id", type=EXERCISE, help="Only this exercise.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the report as a self-contained HTML page with charts.")
@@ -263,10 +265,8 @@ def _open_book_and_course(gradebook_path: Path, course_path: Path | None):
 
 
 @main.command()
-@click.option("--gradebook", "gradebook_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("gradebook.db"), show_default=True)
-@click.option("--course", "course_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The late policy. Default: course.toml here, if it exists.")
+@GRADEBOOK
+@COURSE
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("grades.csv"), show_default=True,
               help="student,exercise1,…,total: scores after the late penalty; blank: no submission.")
@@ -289,10 +289,8 @@ def export(gradebook_path: Path, course_path: Path | None, csv_path: Path, grade
 
 
 @main.command()
-@click.option("--gradebook", "gradebook_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("gradebook.db"), show_default=True)
-@click.option("--course", "course_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The late policy. Default: course.toml here, if it exists.")
+@GRADEBOOK
+@COURSE
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("feedback"), show_default=True)
 @click.option("--student", help="Only this student.")
