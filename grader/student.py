@@ -212,11 +212,14 @@ class Student:
 
     @contextlib.contextmanager
     def time_limit(self, seconds: float):
+        """Calls until the block ends must answer within `seconds`. Nested (a worker loaded inside a
+        check gets its own load limit), the outer deadline comes back afterwards."""
+        outer = self.deadline
         self.deadline = time.monotonic() + seconds
         try:
             yield
         finally:
-            self.deadline = float("inf")
+            self.deadline = outer
 
     def printed(self, lines: int = 10) -> str:
         """The last `lines` lines the student's code printed in this check (with Hypothesis, those of

@@ -94,3 +94,14 @@ def test_empty_file_or_notebook_is_named_as_such_for_every_check(tmp_path):
         assert all(r.status == "error" for r in results.values())
         assert expected in results["softmax matches torch.softmax along any axis"].message
 
+
+
+def test_a_hang_in_a_later_check_times_out_like_one_in_the_first(tmp_path):
+    # Each check forks a fresh worker, which loads inside the check's time limit: the load's own
+    # limit must give the check's back, not lift it (a sleeping loop would otherwise hang forever).
+    source = reference_with("exercise3", "import time\ndef log_softmax(z, axis=-1):\n    while True:\n"
+                                         "        time.sleep(1)\n")
+    results = grade_text(tmp_path, source)
+    assert results[SOFTMAX].status == "passed"
+    assert results[LOG_SOFTMAX].status == "error" and "ran past its time limit" in results[LOG_SOFTMAX].message
+    assert 10 <= results[LOG_SOFTMAX].seconds < 15
