@@ -1,0 +1,1 @@
+# TODO: softmax / cross entropy -- will finish after the midterm (Jiwoo)
