@@ -211,3 +211,16 @@ def test_a_grading_process_that_cannot_start_is_a_named_error_not_a_crash(tmp_pa
     process.close()
     assert not graded.complete and len(graded.checks) == EXERCISE3_CHECKS
     assert "the grading process did not start (exit code 1)" in graded.checks[0].message
+
+
+def test_the_sample_class_grades_as_its_readme_says(tmp_path):
+    # README's main command, on the exercise the class covers most: the scores of
+    # submissions/README.md, the late ones marked by their timestamp.txt.
+    result = grader_command("grade", str(ROOT / "submissions"), "--exercise", "exercise3", "--jobs", "2",
+                            "--gradebook", str(tmp_path / "book.db"), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    with Gradebook(tmp_path / "book.db") as book:
+        scores = {s.student: (s.score, s.max_score) for s in consistent(book)}
+    assert scores == {"choi-hyunwoo": (12, 24), "han-seojun": (0, 24), "kim-minji": (24, 24), "lee-jihoon": (13, 24),
+                      "nguyen-thanh-ha": (24, 24), "park-seoyeon": (24, 24), "yoon-jiwoo": (0, 24)}
+    assert not list((ROOT / "submissions").rglob("results.json"))  # the hostile one's forgery went nowhere
