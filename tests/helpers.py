@@ -20,6 +20,7 @@ class Wrong:
     code: str  # definitions that replace the reference's
     hint: str | None = None  # a fragment of the hint the failure must show
     status: str = "failed"
+    cuda: bool = False  # a GPU check: it is skipped, whatever the code, where there is no CUDA
 
     def __str__(self) -> str:
         return self.check

@@ -4,6 +4,7 @@ passes a correct implementation written differently from the reference (tests/al
 import importlib
 
 import pytest
+import torch
 
 from grader.exercises import FORBIDDEN, load_exercise
 from tests.helpers import ROOT, assert_catches, grade_source
@@ -33,7 +34,10 @@ def cases():
                       or (wrong.hint and hints < HINTS_PROVEN))
             proven.add(wrong.check)
             hints += bool(needed and wrong.hint)
-            yield pytest.param(exercise_id, wrong, marks=[] if needed else [pytest.mark.thorough])
+            marks = [] if needed else [pytest.mark.thorough]
+            if wrong.cuda:
+                marks.append(pytest.mark.skipif(not torch.cuda.is_available(), reason="a GPU check: needs CUDA"))
+            yield pytest.param(exercise_id, wrong, marks=marks)
 
 
 @pytest.mark.parametrize("exercise_id, wrong", list(cases()), ids=lambda value: str(value))
