@@ -30,7 +30,8 @@ from pathlib import Path
 import grader
 from grader.classroom import Submission
 from grader.exercises import TORCH_EXERCISES
-from grader.gradebook import CheckRow, Gradebook, Graded
+from grader.checks.result import CheckResult
+from grader.gradebook import Gradebook, Graded
 
 SUBMISSION_SECONDS = 900.0  # far above any submission's checks (their own limits add up to less)
 READY = b"ready\n"
@@ -189,8 +190,7 @@ class StartFailed(RuntimeError):
 
 
 def _graded(submission: Submission, report: dict, seconds: float) -> Graded:
-    checks = tuple(CheckRow(c["name"], c["score"], c["max_score"], c["status"], c["message"], c["hidden"],
-                            c.get("seconds", 0.0)) for c in report["checks"])
+    checks = tuple(CheckResult(**check) for check in report["checks"])  # Report.to_json(timings=True), undone
     return Graded(submission.student, submission.exercise, str(submission.path), submission.sha256,
                   submission.submitted_at, seconds, report["score"], report["max_score"], checks,
                   submission.notes + tuple(report["notes"]))
@@ -201,7 +201,7 @@ def _ungraded(submission: Submission, problem: str, seconds: float) -> Graded:
     from grader.exercises import load_exercise
 
     message = f"{problem}; this is not your fault, and it will be graded again"
-    checks = tuple(CheckRow(check.name, 0.0, check.points, "error", message, check.hidden)
+    checks = tuple(CheckResult(check.name, 0.0, check.points, "error", message, check.hidden)
                    for check in load_exercise(submission.exercise).checks)
     return Graded(submission.student, submission.exercise, str(submission.path), submission.sha256,
                   submission.submitted_at, seconds, 0.0, sum(check.max_score for check in checks), checks,

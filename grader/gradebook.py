@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from grader.checks.result import CheckResult
+
 DEFAULT_PATH = Path("gradebook.db")
 
 SCHEMA = """
@@ -58,17 +60,6 @@ CREATE TABLE IF NOT EXISTS results (
 
 
 @dataclass(frozen=True)
-class CheckRow:
-    name: str
-    score: float
-    max_score: float
-    status: str
-    message: str
-    hidden: bool = False
-    seconds: float = 0.0
-
-
-@dataclass(frozen=True)
 class Graded:
     """One submission as the gradebook holds it."""
 
@@ -80,7 +71,7 @@ class Graded:
     seconds: float
     score: float
     max_score: float
-    checks: tuple[CheckRow, ...]
+    checks: tuple[CheckResult, ...]
     notes: tuple[str, ...] = ()
     complete: bool = True
     graded_at: datetime | None = None
@@ -159,11 +150,11 @@ class Gradebook:
             results = db.execute(
                 "SELECT student, exercise, name, score, max_score, status, message, hidden, seconds FROM results "
                 f"WHERE {where} ORDER BY student, exercise, position", parameters).fetchall()
-        checks: dict[tuple[str, str], list[CheckRow]] = {}
+        checks: dict[tuple[str, str], list[CheckResult]] = {}
         for student_id, exercise_id, *row in results:
             name, score, max_score, status, message, hidden, seconds = row
             checks.setdefault((student_id, exercise_id), []).append(
-                CheckRow(name, score, max_score, status, message, bool(hidden), seconds))
+                CheckResult(name, score, max_score, status, message, bool(hidden), seconds))
         return [Graded(row[0], row[1], row[2], row[3], datetime.fromisoformat(row[4]), row[5], row[6], row[7],
                        tuple(checks.get((row[0], row[1]), ())), tuple(json.loads(row[8])), bool(row[9]),
                        datetime.fromisoformat(row[10]))

@@ -12,11 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from grader import charts
+from grader.checks.result import CheckResult
 from grader.class_report import (ErrorGroup, Incomplete, Slow, class_stats, histogram, render_html,
                                  render_terminal)
 from grader.cli import main
 from grader.course import Course, load_course
-from grader.gradebook import CheckRow, Gradebook, Graded
+from grader.gradebook import Gradebook, Graded
 
 DEADLINE = datetime(2026, 12, 2, tzinfo=timezone.utc)
 ON_TIME = DEADLINE - timedelta(hours=5)
@@ -30,7 +31,7 @@ UNDEFINED = "`predict` is not defined in exercise1.py"
 
 
 def row(name, points, status, seconds, message="", hidden=False):
-    return CheckRow(name, points if status == "passed" else 0.0, points, status, message, hidden, seconds)
+    return CheckResult(name, points if status == "passed" else 0.0, points, status, message, hidden, seconds)
 
 
 def ex3(student, a, b, c, d, seconds, late_days=0):

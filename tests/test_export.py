@@ -7,10 +7,11 @@ from datetime import datetime, timezone
 import pytest
 from click.testing import CliRunner
 
+from grader.checks.result import CheckResult
 from grader.cli import main
 from grader.course import Course, load_course
 from grader.export import write_csv, write_gradescope
-from grader.gradebook import CheckRow, Graded, Gradebook
+from grader.gradebook import Graded, Gradebook
 
 COURSE_TOML = """\
 [late]
@@ -31,19 +32,19 @@ ERROR_MESSAGE = "ZeroDivisionError: division by zero\n  in relu_backward, line 1
 
 ALICE_1 = Graded(
     "alice", "exercise1", "submissions/alice/exercise1.py", "a1", ON_TIME, 1.4, 6.0, 12.0,
-    (CheckRow("forward matches torch", 4.0, 4.0, "passed", ""),
-     CheckRow("backward matches torch", 0.0, 4.0, "failed", PUBLIC_MESSAGE),
-     CheckRow("large inputs stay finite", 2.0, 2.0, "passed", HIDDEN_PASSED_MESSAGE, hidden=True),
-     CheckRow("tiny inputs stay finite", 0.0, 2.0, "failed", HIDDEN_FAILED_MESSAGE, hidden=True)))
+    (CheckResult("forward matches torch", 4.0, 4.0, "passed", ""),
+     CheckResult("backward matches torch", 0.0, 4.0, "failed", PUBLIC_MESSAGE),
+     CheckResult("large inputs stay finite", 2.0, 2.0, "passed", HIDDEN_PASSED_MESSAGE, hidden=True),
+     CheckResult("tiny inputs stay finite", 0.0, 2.0, "failed", HIDDEN_FAILED_MESSAGE, hidden=True)))
 ALICE_3 = Graded(
     "alice", "exercise3", "submissions/alice/exercise3.ipynb", "a3", TWO_DAYS_LATE, 0.4, 9.0, 10.0,
-    (CheckRow("softmax matches torch.softmax", 6.0, 6.0, "passed", ""),
-     CheckRow("cross_entropy matches", 3.0, 4.0, "failed", "the loss: expected 0.69, got 1.38")))
+    (CheckResult("softmax matches torch.softmax", 6.0, 6.0, "passed", ""),
+     CheckResult("cross_entropy matches", 3.0, 4.0, "failed", "the loss: expected 0.69, got 1.38")))
 BOB_2 = Graded(
     "bob", "exercise2", "submissions/bob/exercise2.ipynb", "b2", ON_TIME, 2.6, 3.0, 8.0,
-    (CheckRow("relu_backward matches autograd", 0.0, 5.0, "error", ERROR_MESSAGE),
-     CheckRow("sigmoid matches torch.sigmoid", 3.0, 3.0, "passed", ""),
-     CheckRow("runs on the GPU", 0.0, 0.0, "skipped", "no CUDA on this host")),
+    (CheckResult("relu_backward matches autograd", 0.0, 5.0, "error", ERROR_MESSAGE),
+     CheckResult("sigmoid matches torch.sigmoid", 3.0, 3.0, "passed", ""),
+     CheckResult("runs on the GPU", 0.0, 0.0, "skipped", "no CUDA on this host")),
     notes=("cell 4 does not parse: skipped",))
 SUBMISSIONS = [ALICE_3, BOB_2, ALICE_1]  # recorded out of order on purpose
 

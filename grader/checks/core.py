@@ -15,17 +15,16 @@ import dataclasses
 import textwrap
 import time
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Callable
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis.internal.conjecture import providers
 
 from grader.checks.forbidden import forbidden_uses
+from grader.checks.result import CheckResult, Status
 from grader.checks.show import show_case
 from grader.student import (Crashed, Exited, LoadFailed, NotImplementedYet, Raised, Refused, Student, StudentError,
                             TimedOut, UsedForbidden)
-
-Status = Literal["passed", "failed", "error", "skipped"]
 
 # Hypothesis (6.170, pinned) mixes constants mined from the source of every "local" module loaded
 # so far (here: the grader's own, when installed in editable mode) into what it draws. Which
@@ -91,17 +90,6 @@ def hidden(check: Check) -> Check:
     """Mark a check hidden. Its code must also lie between `# BEGIN HIDDEN` and `# END HIDDEN`,
     which `grader release` cuts out of the student release (grader.release)."""
     return dataclasses.replace(check, hidden=True)
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    name: str
-    score: float
-    max_score: float
-    status: Status
-    message: str
-    hidden: bool = False
-    seconds: float = 0.0  # wall time of the check, worker start included
 
 
 def for_all(inputs, claim: Callable[[Student, dict], None], examples: int = 25):
