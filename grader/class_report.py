@@ -139,8 +139,7 @@ def final_fraction(submission: Graded, course: Course) -> float | None:
     """The score after the late penalty, as a fraction of the maximum (None without a maximum)."""
     if submission.max_score <= 0:
         return None
-    lateness = course.late.lateness(submission.exercise, submission.submitted_at)
-    return lateness.apply(submission.score) / submission.max_score
+    return course.final_score(submission) / submission.max_score
 
 
 def histogram(fractions: Iterable[float], bins: int = BINS) -> tuple[int, ...]:
@@ -160,7 +159,7 @@ def exercise_stats(exercise: str, submissions: Sequence[Graded], course: Course)
         graded=len(submissions),
         scores=tuple(scores),
         histogram=histogram(scores),
-        late=sum(course.late.lateness(exercise, s.submitted_at).days > 0 for s in submissions),
+        late=sum(course.lateness(s).days > 0 for s in submissions),
         with_errors=sum(s.errors > 0 for s in complete),
         incomplete=len(submissions) - len(complete),
         checks=check_stats(exercise, complete),

@@ -77,6 +77,14 @@ class LatePolicy:
 class Course:
     late: LatePolicy = field(default_factory=LatePolicy)
 
+    def lateness(self, submission) -> Lateness:
+        """How late a submission (anything with `exercise` and `submitted_at`: a gradebook entry) was."""
+        return self.late.lateness(submission.exercise, submission.submitted_at)
+
+    def final_score(self, graded) -> float:
+        """A gradebook entry's score after the late penalty: what the student gets."""
+        return self.lateness(graded).apply(graded.score)
+
 
 def load_course(path: Path | None = None) -> Course:
     """The course at `path`; without one, `course.toml` here if it exists, else no late policy."""

@@ -42,10 +42,6 @@ def number(value: float) -> str:
     return f"{value + 0.0:g}"  # + 0.0: no "-0"
 
 
-def final_score(graded: Graded, course) -> float:
-    return course.late.lateness(graded.exercise, graded.submitted_at).apply(graded.score)
-
-
 def exercise_order(exercises: Iterable[str]) -> list[str]:
     """The exercises of the catalogue first, in its order (exercise1 … exercise7), then any other."""
     known = list(TITLES)
@@ -65,7 +61,7 @@ def write_csv(graded: list[Graded], course, out: Path) -> list[str]:
     exercises = exercise_order(g.exercise for g in graded)
     scores: dict[str, dict[str, float]] = {}
     for submission in graded:
-        scores.setdefault(submission.student, {})[submission.exercise] = final_score(submission, course)
+        scores.setdefault(submission.student, {})[submission.exercise] = course.final_score(submission)
     students = sorted(scores)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +77,6 @@ def write_csv(graded: list[Graded], course, out: Path) -> list[str]:
 
 def results_json(graded: Graded, course) -> dict:
     """One submission as Gradescope's `results.json`."""
-    lateness = course.late.lateness(graded.exercise, graded.submitted_at)
     tests = []
     for check in graded.checks:
         if check.status == "skipped":
@@ -96,20 +91,20 @@ def results_json(graded: Graded, course) -> dict:
         tests.append({"name": check.name, "score": check.score, "max_score": check.max_score,
                       "status": "passed" if passed else "failed", "output": output,
                       "visibility": "after_published" if check.hidden else "visible"})
-    return {"score": lateness.apply(graded.score), "execution_time": int(round(graded.seconds)),
+    return {"score": course.final_score(graded), "execution_time": int(round(graded.seconds)),
             "output": summary(graded, course), "visibility": "visible", "stdout_visibility": "hidden",
             "tests": tests}
 
 
 def summary(graded: Graded, course) -> str:
     """A few lines on the whole submission: score, late penalty, skipped checks, notes."""
-    lateness = course.late.lateness(graded.exercise, graded.submitted_at)
+    lateness = course.lateness(graded)
     title = TITLES.get(graded.exercise)
     lines = [f"{graded.exercise}: {title}" if title else graded.exercise,
              f"Score: {number(graded.score)}/{number(graded.max_score)}"]
     if lateness.days:
         lines.append(f"Late: {lateness.describe()}; final score "
-                     f"{number(lateness.apply(graded.score))}/{number(graded.max_score)}")
+                     f"{number(course.final_score(graded))}/{number(graded.max_score)}")
     skipped = sum(check.status == "skipped" for check in graded.checks)
     if skipped:
         lines.append(f"{skipped} check{'s' if skipped > 1 else ''} skipped (not counted in the score nor the maximum)")

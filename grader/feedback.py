@@ -23,7 +23,7 @@ LABELS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "skipped": "SKIP
 
 def view(graded: Graded, course) -> dict:
     """What both formats show, as plain values."""
-    lateness = course.late.lateness(graded.exercise, graded.submitted_at)
+    lateness = course.lateness(graded)
     checks = []
     for check in graded.checks:
         checks.append({
@@ -43,7 +43,7 @@ def view(graded: Graded, course) -> dict:
         "submitted_at": graded.submitted_at.strftime("%Y-%m-%d %H:%M UTC"),
         "raw": f"{number(graded.score)}/{number(graded.max_score)}",
         "late": lateness.describe() if lateness.days else None,
-        "final": f"{number(lateness.apply(graded.score))}/{number(graded.max_score)}",
+        "final": f"{number(course.final_score(graded))}/{number(graded.max_score)}",
         "complete": graded.complete,
         "checks": checks,
         "counts": {label: sum(c["status"] == status for c in checks) for status, label in LABELS.items()},
