@@ -24,11 +24,10 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import grader
-from grader.classroom import Submission
+from grader.classroom import StudentFile
 from grader.exercises import TORCH_EXERCISES
 from grader.checks.result import CheckResult
 from grader.gradebook import Gradebook, Graded
@@ -37,21 +36,6 @@ SUBMISSION_SECONDS = 900.0  # far above any submission's checks (their own limit
 READY = b"ready\n"
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 START_SECONDS = 300.0  # importing torch and the checks, starting zygotes, on a cold and busy machine
-
-
-@dataclass
-class Progress:
-    """What the progress bar shows, updated by the coordinator as each submission is recorded."""
-
-    total: int
-    done: int = 0
-    with_errors: int = 0
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def per_minute(self) -> float:
-        elapsed = time.monotonic() - self.started
-        return 60.0 * self.done / elapsed if elapsed > 0 else 0.0
 
 
 def fingerprint() -> str:
@@ -64,12 +48,25 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def grade_class(submissions: list[Submission], book: Gradebook, *, jobs: int, on_recorded=lambda graded: None,
-                timeout: float = SUBMISSION_SECONDS) -> list[float]:
-    """Grade every submission with `jobs` processes, recording each in `book` as it completes.
-    Returns the seconds each grading process took to start (not counted in any submission's time)."""
-    grader_id = fingerprint()
-    pending: queue.Queue[Submission | None] = queue.Queue()
+def outdated(submissions: list[StudentFile], book: Gradebook, grader_id: str) -> list[StudentFile]:
+    """The submissions the book lacks a current grade of: new, changed, graded by another grader,
+    or graded incompletely. An unchanged file only gets its submission time updated."""
+    todo = []
+    for submission in submissions:
+        if book.is_current(submission.student, submission.exercise, submission.sha256, grader_id):
+            book.retime(submission.student, submission.exercise, submission.submitted_at)
+        else:
+            todo.append(submission)
+    return todo
+
+
+def grade_class(submissions: list[StudentFile], book: Gradebook, *, jobs: int, on_recorded=lambda graded: None,
+                timeout: float = SUBMISSION_SECONDS, grader_id: str | None = None) -> list[float]:
+    """Grade every submission with `jobs` processes, recording each in `book` as it completes (under
+    `grader_id`, by default this grader's fingerprint). Returns the seconds each grading process
+    took to start (not counted in any submission's time)."""
+    grader_id = grader_id or fingerprint()
+    pending: queue.Queue[StudentFile | None] = queue.Queue()
     # The PyTorch exercises take longest: started first, they do not finish alone at the end.
     for submission in sorted(submissions, key=lambda s: s.exercise not in TORCH_EXERCISES):
         pending.put(submission)
@@ -141,7 +138,7 @@ class GradingProcess:
             self.process.wait()
             self.process = None
 
-    def grade(self, submission: Submission, timeout: float) -> Graded:
+    def grade(self, submission: StudentFile, timeout: float) -> Graded:
         with self.lock:
             if self.closed:
                 raise RuntimeError("the batch is over")
@@ -189,14 +186,14 @@ class StartFailed(RuntimeError):
     """A grading process died or hung before it was ready (a broken install, no memory left)."""
 
 
-def _graded(submission: Submission, report: dict, seconds: float) -> Graded:
+def _graded(submission: StudentFile, report: dict, seconds: float) -> Graded:
     checks = tuple(CheckResult(**check) for check in report["checks"])  # Report.to_json(timings=True), undone
     return Graded(submission.student, submission.exercise, str(submission.path), submission.sha256,
                   submission.submitted_at, seconds, report["score"], report["max_score"], checks,
                   submission.notes + tuple(report["notes"]))
 
 
-def _ungraded(submission: Submission, problem: str, seconds: float) -> Graded:
+def _ungraded(submission: StudentFile, problem: str, seconds: float) -> Graded:
     """Every check an error with `problem`, and incomplete: the next `grader grade` tries again."""
     from grader.exercises import load_exercise
 

@@ -19,7 +19,9 @@ TIMESTAMP = "timestamp.txt"
 
 
 @dataclass(frozen=True)
-class Submission:
+class StudentFile:
+    """One file a student handed in for one exercise (not yet read: see grader.submission)."""
+
     student: str
     exercise: str
     path: Path
@@ -28,7 +30,7 @@ class Submission:
     notes: tuple[str, ...] = ()  # said about the submission before grading (which file counted)
 
 
-def find_submissions(root: Path, exercises: list[str] | None = None) -> list[Submission]:
+def find_submissions(root: Path, exercises: list[str] | None = None) -> list[StudentFile]:
     """Every submission under `root`, by student then exercise."""
     exercises = exercises or list(TITLES)
     found = []
@@ -41,7 +43,7 @@ def find_submissions(root: Path, exercises: list[str] | None = None) -> list[Sub
             chosen, *others = files
             notes = stamp_notes + tuple(f"{other.name} was also handed in; {chosen.name} was graded" for other in others)
             submitted_at = stamp or datetime.fromtimestamp(chosen.stat().st_mtime, timezone.utc)
-            found.append(Submission(folder.name, exercise, chosen, _sha256(chosen), submitted_at, notes))
+            found.append(StudentFile(folder.name, exercise, chosen, _sha256(chosen), submitted_at, notes))
     return found
 
 

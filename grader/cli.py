@@ -88,7 +88,7 @@ def grade_command(root: Path, exercises: tuple[str, ...], jobs: int, gradebook_p
     batch stopped at any point loses nothing: run it again to finish it. A broken or hostile
     submission is a graded result with its message; the batch always goes on.
     """
-    from grader.batch import fingerprint
+    from grader.batch import fingerprint, outdated
     from grader.classroom import find_submissions
     from grader.gradebook import Gradebook
     from grader.runner import IncompleteIsolation, require_isolation
@@ -103,46 +103,42 @@ def grade_command(root: Path, exercises: tuple[str, ...], jobs: int, gradebook_p
     started = time.monotonic()
     with Gradebook(gradebook_path) as book:
         grader_id = fingerprint()
-        todo = []
-        for submission in submissions:
-            if not force and book.is_current(submission.student, submission.exercise, submission.sha256, grader_id):
-                book.retime(submission.student, submission.exercise, submission.submitted_at)
-            else:
-                todo.append(submission)
+        todo = submissions if force else outdated(submissions, book, grader_id)
         students = len({submission.student for submission in submissions})
         click.echo(f"{len(submissions)} submissions of {students} students in {root}: {len(todo)} to grade, "
                    f"{len(submissions) - len(todo)} unchanged since last graded", err=True)
-        with_errors = _grade_with_progress(todo, book, jobs)
+        with_errors = _grade_with_progress(todo, book, jobs, grader_id)
     elapsed = time.monotonic() - started
     rate = f" ({60 * len(todo) / elapsed:.1f} per minute with {jobs} job{'s' * (jobs > 1)})" if todo else ""
     click.echo(f"Graded {len(todo)} submissions in {elapsed:.0f} s{rate}; {with_errors} with errors. "
                f"Gradebook: {gradebook_path} (see `grader report`, `grader export`, `grader feedback`).", err=True)
 
 
-def _grade_with_progress(todo, book, jobs: int) -> int:
+def _grade_with_progress(todo, book, jobs: int, grader_id: str) -> int:
     """Grade `todo`, showing a live bar on a terminal and one line per submission elsewhere (CI
     logs); returns how many submissions had an error."""
-    from grader.batch import Progress, grade_class
+    from grader.batch import grade_class
 
-    progress = Progress(total=len(todo))
+    done, with_errors, started = 0, 0, time.monotonic()
 
     def status(_item) -> str:
-        return f"{progress.per_minute:.1f}/min, {progress.with_errors} with errors"
+        return f"{60 * done / max(time.monotonic() - started, 1e-9):.1f}/min, {with_errors} with errors"
 
     with click.progressbar(length=len(todo), label="grading", file=sys.stderr, show_pos=True, show_eta=True,
                            item_show_func=status) as bar:
         def recorded(graded) -> None:
-            progress.done += 1
-            progress.with_errors += bool(graded.errors)
+            nonlocal done, with_errors
+            done += 1
+            with_errors += bool(graded.errors)
             if sys.stderr.isatty():
                 bar.update(1, graded)
             else:
-                click.echo(f"[{progress.done}/{progress.total}] {graded.student} {graded.exercise}: "
+                click.echo(f"[{done}/{len(todo)}] {graded.student} {graded.exercise}: "
                            f"{graded.score:g}/{graded.max_score:g}"
                            + (f", {graded.errors} errors" if graded.errors else ""), err=True)
 
-        grade_class(todo, book, jobs=jobs, on_recorded=recorded)
-    return progress.with_errors
+        grade_class(todo, book, jobs=jobs, on_recorded=recorded, grader_id=grader_id)
+    return with_errors
 
 
 @main.command()
