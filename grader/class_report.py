@@ -19,7 +19,7 @@ import click
 
 from grader import charts
 from grader.course import Course
-from grader.exercises import TITLES
+from grader.exercises import TITLES, in_course_order
 from grader.gradebook import Graded
 
 BINS = 10
@@ -122,13 +122,11 @@ def class_stats(graded: Sequence[Graded], course: Course) -> ClassStats:
     by_exercise: dict[str, list[Graded]] = {}
     for submission in graded:
         by_exercise.setdefault(submission.exercise, []).append(submission)
-    rank = {exercise: index for index, exercise in enumerate(TITLES)}  # the course's order, then unknown ones
-    order = sorted(by_exercise, key=lambda exercise: (rank.get(exercise, len(rank)), exercise))
     complete = [submission for submission in graded if submission.complete]
     return ClassStats(
         students=len({submission.student for submission in graded}),
         submissions=len(graded),
-        exercises=tuple(exercise_stats(exercise, by_exercise[exercise], course) for exercise in order),
+        exercises=tuple(exercise_stats(exercise, by_exercise[exercise], course) for exercise in in_course_order(by_exercise)),
         slowest=slowest(graded),
         errors=error_groups(complete),
         incomplete=tuple(Incomplete(s.student, s.exercise, _reason(s)) for s in graded if not s.complete),

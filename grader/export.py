@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
 from pathlib import Path
 
-from grader.exercises import TITLES
+from grader.exercises import TITLES, in_course_order
 from grader.gradebook import Graded
 
 HIDDEN_DETAILS = "hidden check: details are not shown"
@@ -40,13 +39,6 @@ HIDDEN_DETAILS = "hidden check: details are not shown"
 def number(value: float) -> str:
     """A score as a spreadsheet reads it: `21.6`, `24`, `0`."""
     return f"{value + 0.0:g}"  # + 0.0: no "-0"
-
-
-def exercise_order(exercises: Iterable[str]) -> list[str]:
-    """The exercises of the catalogue first, in its order (exercise1 … exercise7), then any other."""
-    known = list(TITLES)
-    present = set(exercises)
-    return [e for e in known if e in present] + sorted(present - set(known))
 
 
 def safe_component(name: str) -> str:
@@ -58,7 +50,7 @@ def safe_component(name: str) -> str:
 
 def write_csv(graded: list[Graded], course, out: Path) -> list[str]:
     """Write the grades table to `out`; returns its students, in the order of its rows."""
-    exercises = exercise_order(g.exercise for g in graded)
+    exercises = in_course_order({g.exercise for g in graded})
     scores: dict[str, dict[str, float]] = {}
     for submission in graded:
         scores.setdefault(submission.student, {})[submission.exercise] = course.final_score(submission)
