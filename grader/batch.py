@@ -14,7 +14,6 @@ incomplete so the next run grades it again, and a fresh process takes the next s
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import queue
@@ -26,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-import grader
+from grader import integrity
 from grader.classroom import StudentFile
 from grader.exercises import TORCH_EXERCISES
 from grader.checks.result import CheckResult
@@ -39,13 +38,8 @@ START_SECONDS = 300.0  # importing torch and the checks, starting zygotes, on a 
 
 
 def fingerprint() -> str:
-    """A hash of the grader's own source: a submission graded by another grader is graded again."""
-    digest = hashlib.sha256()
-    package = Path(grader.__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".j2") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    """A hash of the grader's own files: a submission graded by another grader is graded again."""
+    return integrity.fingerprint(integrity.package_files())[:16]
 
 
 def outdated(submissions: list[StudentFile], book: Gradebook, grader_id: str) -> list[StudentFile]:

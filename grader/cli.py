@@ -142,6 +142,30 @@ def _grade_with_progress(todo, book, jobs: int, grader_id: str) -> int:
 
 
 @main.command()
+@click.option("--all", "grade_all", is_flag=True, help="Grade every exercise, not only those the change touches.")
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The student's repository.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("grader-results"),
+              show_default=True, help="Where junit.xml and results.json are written.")
+@click.option("--min-score", type=click.FloatRange(0, 100), default=0.0, show_default=True,
+              help="Exit 1 below this percentage of the points of the exercises graded.")
+@click.option("--expect-fingerprint", "fingerprint", metavar="SHA256",
+              help="The released grader's fingerprint: refuse to grade (exit 2) with any other grader.")
+def ci(grade_all: bool, root: Path, out_dir: Path, min_score: float, fingerprint: str | None) -> None:
+    """Grade a student's repository in CI: the exercises a pull request or push changes.
+
+    In GitHub Actions it also annotates the failing functions, reports "Points X/Y", writes the
+    step's summary and outputs; everywhere it writes junit.xml and results.json into --out.
+    Exit code: 0, or 1 below --min-score, 2 if the grader is not the released one.
+    """
+    from grader.ci import run
+
+    color = sys.stdout.isatty() or os.environ.get("GITHUB_ACTIONS") == "true"
+    sys.exit(run(root, [e for e in TITLES if has_checks(e)], grade_all=grade_all, out_dir=out_dir,
+                 min_score=min_score, expected_fingerprint=fingerprint, color=color))
+
+
+@main.command()
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if any stub is out of date.")
 @click.option("--reference", "reference_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("reference"), show_default=True)
@@ -177,19 +201,25 @@ def stubs(check_only: bool, reference_dir: Path, out_dir: Path) -> None:
 @click.option("--force", is_flag=True, help="Empty OUT_DIR first if it is not empty.")
 @click.option("--reference", "reference_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=Path("reference"), show_default=True)
-def release(out_dir: Path, force: bool, reference_dir: Path) -> None:
+@click.option("--grader-package", default=".", show_default=True, metavar="REQUIREMENT",
+              help="What the students' workflow installs with pip: their repository's copy of the grader, "
+                   "or a published release ('dl-grader @ git+https://…@v1').")
+def release(out_dir: Path, force: bool, reference_dir: Path, grader_package: str) -> None:
     """Write the student release into OUT_DIR: the grader without its hidden checks, stubs fresh
-    from the references, the install files and the students' README.
+    from the references, the install files, the students' README and their CI workflow.
 
-    Code between `# BEGIN HIDDEN` and `# END HIDDEN` lines is cut out of the grader.
+    Code between `# BEGIN HIDDEN` and `# END HIDDEN` lines is cut out of the grader. The workflow
+    (.github/workflows/autograde.yml) grades every push and pull request with `grader ci`, with
+    the grader pinned by its fingerprint.
     """
     from grader.release import build_release
 
     try:
-        made = build_release(out_dir, reference_dir=reference_dir, force=force)
+        made = build_release(out_dir, reference_dir=reference_dir, force=force, grader_package=grader_package)
     except ValueError as error:  # a refused out dir, or a MarkerError naming the file and line
         raise click.ClickException(str(error)) from None
-    click.echo(f"wrote {len(made.files)} files to {out_dir}; {len(made.hidden_checks)} hidden checks left out")
+    click.echo(f"wrote {len(made.files)} files to {out_dir}; {len(made.hidden_checks)} hidden checks left out; "
+               f"the grader's fingerprint: {made.fingerprint}")
 
 
 @main.command()

@@ -41,6 +41,11 @@ def number(value: float) -> str:
     return f"{value + 0.0:g}"  # + 0.0: no "-0"
 
 
+def points(score: float, max_score: float) -> str:
+    """`7/24`, `21.6/24`."""
+    return f"{number(score)}/{number(max_score)}"
+
+
 def safe_component(name: str) -> str:
     """A student or exercise id used as one path component under the output folder."""
     if not name or name in {".", ".."} or "/" in name or "\\" in name or "\0" in name:
@@ -93,10 +98,10 @@ def summary(graded: Graded, course) -> str:
     lateness = course.lateness(graded)
     title = TITLES.get(graded.exercise)
     lines = [f"{graded.exercise}: {title}" if title else graded.exercise,
-             f"Score: {number(graded.score)}/{number(graded.max_score)}"]
+             f"Score: {points(graded.score, graded.max_score)}"]
     if lateness.days:
         lines.append(f"Late: {lateness.describe()}; final score "
-                     f"{number(course.final_score(graded))}/{number(graded.max_score)}")
+                     f"{points(course.final_score(graded), graded.max_score)}")
     skipped = sum(check.status == "skipped" for check in graded.checks)
     if skipped:
         lines.append(f"{skipped} check{'s' if skipped > 1 else ''} skipped (not counted in the score nor the maximum)")

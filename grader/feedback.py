@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from grader.exercises import TITLES
-from grader.export import HIDDEN_DETAILS, number, safe_component
+from grader.export import HIDDEN_DETAILS, points, safe_component
 from grader.gradebook import Graded
 from grader.html import render
 
@@ -30,7 +30,7 @@ def view(graded: Graded, course) -> dict:
             "label": LABELS.get(check.status, check.status.upper()),
             "status": check.status,
             "name": check.name,
-            "points": f"{number(check.score)}/{number(check.max_score)}",
+            "points": points(check.score, check.max_score),
             "hidden": check.hidden,
             # A hidden check's message (its inputs, its expected values) is never shown.
             "message": None if check.hidden else (check.message.rstrip("\n") or None),
@@ -41,9 +41,9 @@ def view(graded: Graded, course) -> dict:
         "title": TITLES.get(graded.exercise, graded.exercise),
         "path": graded.path,
         "submitted_at": graded.submitted_at.strftime("%Y-%m-%d %H:%M UTC"),
-        "raw": f"{number(graded.score)}/{number(graded.max_score)}",
+        "raw": points(graded.score, graded.max_score),
         "late": lateness.describe() if lateness.days else None,
-        "final": f"{number(course.final_score(graded))}/{number(graded.max_score)}",
+        "final": points(course.final_score(graded), graded.max_score),
         "complete": graded.complete,
         "checks": checks,
         "counts": {label: sum(c["status"] == status for c in checks) for status, label in LABELS.items()},

@@ -9,7 +9,12 @@ writes the bundle from the sources every time:
 - `exercises/`: the stubs (.py and .ipynb), generated from `reference/` (`grader.stubs`), never
   copied from `exercises/`, which may be stale;
 - `pyproject.toml` and `constraints.txt`, so that `pip install -c constraints.txt -e .` works there;
-- `README.md`, the students' (`release/README.md` in the checkout).
+- `README.md`, the students' (`release/README.md` in the checkout);
+- `pytest.ini` (`release/pytest.ini`), so that `pytest` runs every check as a test there
+  (`grader.pytest_plugin`);
+- `.github/workflows/autograde.yml` (`release/autograde.yml`), which runs `grader ci` on every
+  push and pull request with the grader pinned by its fingerprint, and `grader/MANIFEST.sha256`,
+  which names the files a changed grader changed (`grader.integrity`).
 
 References, tests, submissions and benchmarks stay behind. A cut that breaks a file is an error,
 and so is a hidden check left outside the markers: its name found in the released file.
@@ -24,6 +29,7 @@ from pathlib import Path
 
 import grader
 from grader.exercises import TITLES, load_exercise
+from grader.integrity import MANIFEST, fingerprint, manifest
 from grader.markers import MarkerError, marked_lines
 from grader.stubs import generated_files
 
@@ -32,12 +38,14 @@ BEGIN, END = "# BEGIN HIDDEN", "# END HIDDEN"
 PACKAGE = Path(grader.__file__).resolve().parent
 ROOT = PACKAGE.parent  # the checkout the release is built from
 COPIED = ("pyproject.toml", "constraints.txt")  # from the checkout's root, as they are
+WORKFLOW = Path(".github", "workflows", "autograde.yml")
 
 
 @dataclass(frozen=True)
 class Release:
     files: list[Path]  # every file written, under the out dir
     hidden_checks: list[str]  # "exerciseN: name" of each check left out
+    fingerprint: str  # the released grader's (grader.integrity), pinned in the workflow
 
 
 def strip_hidden(source: str, name: str = "<source>") -> str:
@@ -104,32 +112,49 @@ def hidden_checks(package: dict[Path, str | bytes]) -> list[str]:
 
 
 def build_release(out_dir: Path, *, reference_dir: Path = Path("reference"),
-                  readme: Path = ROOT / "release" / "README.md", force: bool = False) -> Release:
+                  readme: Path = ROOT / "release" / "README.md", force: bool = False,
+                  grader_package: str = ".") -> Release:
     """Write the student release into `out_dir` (see the module's docstring). Everything is read
     and checked (markers, references) before anything is written, so an error leaves no half-made
-    bundle. `out_dir` must be new or empty, unless `force`, which empties it first."""
+    bundle. `out_dir` must be new or empty, unless `force`, which empties it first.
+    `grader_package` is what the workflow installs with pip: the repository's own copy (`.`), or
+    a requirement naming a published release (`dl-grader @ git+https://…@v1`); either way the
+    fingerprint decides whether it may grade."""
     out_dir = Path(out_dir).resolve()
     _check_out_dir(out_dir, force, Path(reference_dir).resolve())
-    missing = [str(path) for path in [ROOT / name for name in COPIED] + [Path(readme)] if not path.is_file()]
+    needed = [ROOT / name for name in COPIED] + [Path(readme), ROOT / "release" / "autograde.yml",
+                                                 ROOT / "release" / "pytest.ini"]
+    missing = [str(path) for path in needed if not path.is_file()]
     if missing:  # a grader installed from a wheel has no checkout around it
         raise ValueError(f"not found: {', '.join(missing)}; build the release from a checkout of the grader")
     package = released_package()
     left_out = hidden_checks(package)
-    files = {out_dir / "grader" / relative: content for relative, content in package.items()}
+    released = {relative.as_posix(): content.encode() if isinstance(content, str) else content
+                for relative, content in package.items()}
+    pinned = fingerprint(released)
+    files: dict[Path, str | bytes] = {out_dir / "grader" / relative: content for relative, content in released.items()}
+    files[out_dir / "grader" / MANIFEST] = manifest(released)
+    files[out_dir / WORKFLOW] = workflow(pinned, grader_package)
     stubs = generated_files(Path(reference_dir), out_dir / "exercises")
     if not stubs:
         raise ValueError(f"no exercise*.py in {reference_dir}")
     files.update(stubs)
     files.update({out_dir / name: (ROOT / name).read_text() for name in COPIED})
     files[out_dir / "README.md"] = Path(readme).read_text()
+    files[out_dir / "pytest.ini"] = (ROOT / "release" / "pytest.ini").read_text()
     _empty(out_dir)
     for path, content in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return Release(sorted(files), left_out)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return Release(sorted(files), left_out, pinned)
+
+
+def workflow(pinned: str, grader_package: str) -> str:
+    """The students' workflow (release/autograde.yml) with the grader to install and its fingerprint."""
+    if any(character in grader_package for character in "\"'$`\n"):
+        raise ValueError(f"the grader package {grader_package!r} cannot be written into the workflow as it is")
+    text = (ROOT / "release" / "autograde.yml").read_text()
+    return text.replace("__GRADER_PACKAGE__", grader_package).replace("__FINGERPRINT__", pinned)
 
 
 def _check_out_dir(out_dir: Path, force: bool, reference_dir: Path) -> None:

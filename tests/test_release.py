@@ -22,7 +22,7 @@ from tests.helpers import ROOT
 
 SOLUTION = ("# BEGIN SOLUTION", "# END SOLUTION")
 HIDDEN = ("# BEGIN HIDDEN", "# END HIDDEN")
-RELEASED = {"grader", "exercises", "pyproject.toml", "constraints.txt", "README.md"}
+RELEASED = {"grader", "exercises", "pyproject.toml", "constraints.txt", "README.md", "pytest.ini", ".github"}
 
 # Solution lines that the released grader has on purpose: its oracles and mistake models compute
 # the same formulas in torch, formulas that the stubs' docstrings and the hints already state.
@@ -114,6 +114,7 @@ def in_bundle(bundle, *args, timeout=120):
 def test_the_bundle_holds_the_grader_the_stubs_and_the_install_files_only(bundle):
     assert {path.name for path in bundle.iterdir()} == RELEASED
     assert (bundle / "README.md").read_text() == (ROOT / "release" / "README.md").read_text()
+    assert (bundle / "pytest.ini").read_text() == (ROOT / "release" / "pytest.ini").read_text()
     assert not list(bundle.rglob("__pycache__"))
     for name in ("pyproject.toml", "constraints.txt"):
         assert (bundle / name).read_text() == (ROOT / name).read_text()
@@ -182,6 +183,18 @@ def test_grader_check_works_in_the_bundle(bundle):
     assert f"Score: {points:g}/{points:g}" in solved.stdout
     assert all(name in solved.stdout for name in public)
     assert all(name not in solved.stdout for name in hidden)
+
+
+def test_pytest_runs_the_public_checks_in_the_bundle(bundle):
+    # The bundle's pytest.ini loads grader.pytest_plugin; the pyproject.toml beside it (whose pytest
+    # settings are the grader's own tests') does not apply.
+    run = in_bundle(bundle, "-m", "pytest", "-p", "no:cacheprovider", "exercises/exercise1.py")
+    assert run.returncode == 1, run.stdout + run.stderr
+    public = public_names("exercise1")
+    points = sum(check.points for check in load_exercise("exercise1").checks if not check.hidden)
+    assert f"{len(public)} failed" in run.stdout
+    assert f"exercise1 (exercises/exercise1.py): 0/{points:g} points" in run.stdout
+    assert all(name not in run.stdout for name in hidden_names("exercise1"))
 
 
 def test_official_grading_runs_the_hidden_checks():
