@@ -29,7 +29,7 @@ import click
 
 from grader import github
 from grader.definitions import Place, definitions, syntax_error_place
-from grader.export import HIDDEN_DETAILS, points
+from grader.export import HIDDEN_DETAILS, number, points
 from grader.integrity import Integrity, verify
 from grader.junit import junit_xml
 from grader.report import render
@@ -50,7 +50,7 @@ class Selection:
 
 
 @dataclass
-class Graded:
+class GradedFile:
     """A report with the file as the repository names it, and where each check's function is."""
 
     report: Report
@@ -64,7 +64,7 @@ class Outcome:
 
     selection: Selection
     integrity: Integrity
-    graded: list[Graded] = field(default_factory=list)
+    graded: list[GradedFile] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -126,10 +126,10 @@ def _changed_last(root: Path, paths: list[Path]) -> Path | None:
     return root / latest[0] if len(latest) == 1 else None
 
 
-def locate(report: Report, root: Path) -> Graded:
+def locate(report: Report, root: Path) -> GradedFile:
     """Where the function of each failing check is defined (for a file that does not parse: the
     syntax error, for every check)."""
-    graded = Graded(report, _relative(report.path, root))
+    graded = GradedFile(report, _relative(report.path, root))
     try:
         submission = read_submission(report.path)
     except SubmissionError:
@@ -158,7 +158,7 @@ def run(root: Path, exercise_ids: list[str], *, grade_all: bool, out_dir: Path, 
     integrity = verify(expected_fingerprint)
     click.echo(f"grader: {integrity.detail}")
     if integrity.failed:
-        echo_all(integrity_failure(integrity))
+        click.echo(integrity_failure(integrity))
         github.append_to("GITHUB_STEP_SUMMARY", "## Autograding refused: the grader was changed\n\n"
                          + "".join(f"- {problem}\n" for problem in integrity.problems))
         return 2
@@ -171,7 +171,7 @@ def run(root: Path, exercise_ids: list[str], *, grade_all: bool, out_dir: Path, 
             click.echo(render(report, color) + "\n")
             outcome.graded.append(locate(report, root))
     click.echo(f"isolation of student code: {outcome.isolation}")
-    echo_all(annotations(outcome.graded))
+    echo_all(annotations(outcome))
     github.append_to("GITHUB_STEP_SUMMARY", step_summary(outcome))
     github.append_to("GITHUB_OUTPUT", outputs(outcome))
     write_results(outcome, out_dir)
@@ -189,11 +189,11 @@ def isolation_line(layers: list[Layer]) -> str:
     return f"active: {active}" + (f"; not available on this runner: {inactive}" if inactive else "")
 
 
-def annotations(graded: list[Graded]) -> list[str]:
+def annotations(outcome: Outcome) -> list[str]:
     """`::error` per failing check (the first MAX_ERRORS), then `::notice` "Points X/Y" per
     exercise and in all."""
     errors = []
-    for item in graded:
+    for item in outcome.graded:
         for result in item.report.results:
             if result.status not in ("failed", "error"):
                 continue
@@ -210,12 +210,12 @@ def annotations(graded: list[Graded]) -> list[str]:
     if len(errors) > MAX_ERRORS:
         lines.append(github.command("warning", f"{len(errors) - MAX_ERRORS} more checks failed: see the step "
                                                "summary or junit.xml", title="More failing checks"))
-    for item in graded:
+    for item in outcome.graded:
         lines.append(github.command("notice", f"Points {points(item.report.score, item.report.max_score)}",
                                     title=f"{item.report.exercise.id}: {item.report.exercise.title}"))
-    if graded:
-        total = (sum(item.report.score for item in graded), sum(item.report.max_score for item in graded))
-        lines.append(github.command("notice", f"Points {points(*total)}", title="Autograding"))
+    if outcome.graded:
+        lines.append(github.command("notice", f"Points {points(outcome.score, outcome.max_score)}",
+                                    title="Autograding"))
     return lines
 
 
@@ -233,14 +233,14 @@ def write_results(outcome: Outcome, out_dir: Path) -> None:
 
 def outputs(outcome: Outcome) -> str:
     """Step outputs, for a later step of the workflow: `steps.<id>.outputs.points` and so on."""
-    return (f"score={outcome.score:g}\nmax_score={outcome.max_score:g}\n"
+    return (f"score={number(outcome.score)}\nmax_score={number(outcome.max_score)}\n"
             f"points={points(outcome.score, outcome.max_score)}\n")
 
 
-def integrity_failure(integrity: Integrity) -> list[str]:
+def integrity_failure(integrity: Integrity) -> str:
     what = "\n".join([integrity.detail, *integrity.problems,
                       "Grading refused: restore the grader's files as the release has them, or ask your instructor."])
-    return [github.command("error", what, title="Grader integrity check failed")]
+    return github.command("error", what, title="Grader integrity check failed")
 
 
 def echo_all(lines: list[str]) -> None:

@@ -20,7 +20,7 @@ def step_summary(outcome) -> str:
     """`outcome`: a `grader.ci.Outcome`."""
     graded = outcome.graded
     heading = f"{points(outcome.score, outcome.max_score)} points" if graded else "nothing graded"
-    lines = [f"## Autograding: {heading}", "", f"Graded: {_inline(outcome.selection.reason)}.", ""]
+    lines = [f"## Autograding: {heading}", "", f"GradedFile: {_inline(outcome.selection.reason)}.", ""]
     if graded:
         lines += ["| Exercise | Points | Passed | Failed | Errors |", "|---|---:|---:|---:|---:|"]
         for item in graded:

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from grader import github
-from grader.ci import MAX_ERRORS, Graded, Outcome, Selection, annotations, select
+from grader.ci import MAX_ERRORS, GradedFile, Outcome, Selection, annotations, select
 from grader.checks.result import CheckResult
 from grader.definitions import notebook_line
 from grader.exercises import load_exercise
@@ -284,7 +284,7 @@ def test_the_summary_keeps_student_text_inside_its_code_fences(tmp_path):
     hostile = "```\n</details><img src=x onerror=alert(1)>\n# Full marks\n````"
     report = fake_report("exercise3", tmp_path / "e.py", [hostile])
     summary = step_summary(Outcome(Selection(["exercise3"], "test"), Integrity(False, [], "dev"),
-                                   [Graded(report, "exercises/e.py")]))
+                                   [GradedFile(report, "exercises/e.py")]))
     lines = summary.splitlines()
     opening = lines.index("`````text")
     assert lines[opening + 1:opening + 5] == hostile.splitlines() and lines[opening + 5] == "`````"
@@ -293,7 +293,8 @@ def test_the_summary_keeps_student_text_inside_its_code_fences(tmp_path):
 
 def test_error_annotations_stop_at_githubs_limit_and_say_how_many_more(tmp_path):
     report = fake_report("exercise3", tmp_path / "e.py", [f"wrong {n}" for n in range(MAX_ERRORS + 3)])
-    commands = runner_commands("\n".join(annotations([Graded(report, "exercises/e.py")])))
+    outcome = Outcome(Selection(["exercise3"], "test"), Integrity(False, [], "dev"), [GradedFile(report, "e.py")])
+    commands = runner_commands("\n".join(annotations(outcome)))
     assert [name for name, _, _ in commands].count("error") == MAX_ERRORS
     assert ("warning", {"title": "More failing checks"},
             "3 more checks failed: see the step summary or junit.xml") in commands
@@ -301,7 +302,7 @@ def test_error_annotations_stop_at_githubs_limit_and_say_how_many_more(tmp_path)
 
 def test_the_minimum_score_is_a_percentage_of_the_points_graded(tmp_path):
     outcome = Outcome(Selection(["exercise3"], "test"), Integrity(False, [], "dev"),
-                      [Graded(fake_report("exercise3", tmp_path / "e.py", ["x"]), "e.py")])
+                      [GradedFile(fake_report("exercise3", tmp_path / "e.py", ["x"]), "e.py")])
     share = 100 * outcome.score / outcome.max_score
     assert not outcome.below(share) and outcome.below(share + 0.01) and not outcome.below(0)
     assert not Outcome(Selection([], "none"), Integrity(False, [], "dev")).below(100)
