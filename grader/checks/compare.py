@@ -85,6 +85,25 @@ def compare(got, expected, tolerance, label: str = "the result") -> None:
         _compare_arrays(got, np.asarray(expected), tolerance, label)
 
 
+def agree_in_order(steps, tolerance, context: str) -> None:
+    """Compare the steps of a computation in the order it makes them (the loss, then the
+    gradients from the output back to the input, …): `steps` is a list of (what, comparisons),
+    each comparison a (got, expected, label) for `compare`. The first difference raises its
+    `Failure`, prefixed by `context` and followed by what agreed before it: where a chain of
+    computations first goes wrong is where the mistake is."""
+    agreed = []
+    for what, comparisons in steps:
+        try:
+            for got, expected, label in comparisons:
+                compare(got, expected, tolerance, label)
+        except Failure as failure:
+            failure.detail = f"{context}: {failure.detail}"
+            if agreed:
+                failure.detail += f"\n({', '.join(agreed)} agree with torch autograd)"
+            raise
+        agreed.append(what)
+
+
 def _all_ints(values) -> bool:
     return all(isinstance(value, int) and not isinstance(value, bool) for value in values)
 

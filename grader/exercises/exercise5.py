@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader.checks.agreement import Mistake, agrees
-from grader.checks.compare import compare, tolerance_for
+from grader.checks.compare import agree_in_order, tolerance_for
 from grader.checks.core import Check, Failure, for_all
 # BEGIN HIDDEN
 from grader.checks.core import hidden
@@ -385,22 +385,14 @@ def trains_a_tiny_cnn(student) -> str:
                    f"→ {case['loss']} loss, on 4 images of 4 x 8 x 8")
         if not isinstance(got, dict) or set(got) != {"loss", "grads", "params"}:
             raise Failure(f"{network}: the step did not complete")  # the driver's own answer: not expected
-        tolerance = tolerance_for(np.float64)
-        agreed = []  # what agrees before the first difference, for the message
-        try:
-            compare(got["loss"], expected["loss"], tolerance, "the loss")
-            agreed.append("the loss")
-            for name in GRADIENTS:  # from the output back to the input: the first wrong one is where it goes wrong
-                label = f"the gradient of {'the images x' if name == 'x' else name}"
-                compare(got["grads"].get(name), expected["grads"][name], tolerance, label)
-                agreed.append(label)
-            for name in PARAMETERS:
-                compare(got["params"].get(name), expected["params"][name], tolerance, f"{name} after the step")
-        except Failure as failure:
-            failure.detail = f"{network}: {failure.detail}"
-            if agreed:
-                failure.detail += f"\n({', '.join(agreed)} agree with torch autograd)"
-            raise
+        gradients = [f"the gradient of {'the images x' if name == 'x' else name}" for name in GRADIENTS]
+        agree_in_order([
+            ("the loss", [(got["loss"], expected["loss"], "the loss")]),
+            *((label, [(got["grads"].get(name), expected["grads"][name], label)])
+              for name, label in zip(GRADIENTS, gradients)),  # from the output back to the input
+            ("the parameters", [(got["params"].get(name), expected["params"][name], f"{name} after the step")
+                                for name in PARAMETERS]),
+        ], tolerance_for(np.float64), network)
     return "the loss, the gradients and the parameters after the step agree with torch autograd"
 
 

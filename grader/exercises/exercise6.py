@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader.checks.agreement import Mistake
-from grader.checks.compare import compare, matches, tolerance_for
+from grader.checks.compare import agree_in_order, compare, matches, tolerance_for
 from grader.checks.core import Check, Failure, WrongType, for_all
 # BEGIN HIDDEN
 from grader.checks.core import hidden
@@ -353,24 +353,15 @@ def trains_a_tiny_cnn(student) -> str:
                "average pool → linear → mean squared error, on 4 images of 3 x 6 x 6")
     if not isinstance(got, dict) or set(got) != {"loss", "grads", "params", "running"}:
         raise Failure(f"{network}: the step did not complete")  # the driver's own answer: not expected
-    tolerance = tolerance_for(np.float64)
-    agreed = []  # what agrees before the first difference, for the message
-    try:
-        compare(got["loss"], expected["loss"], tolerance, "the loss")
-        agreed.append("the loss")
-        for name in ("mean", "var"):
-            compare(got["running"][name], expected["running"][name], tolerance, f"the new running {name}")
-        agreed.append("the running statistics")
-        for name in PARAMETERS:  # from the output back to the input: the first wrong one is where it goes wrong
-            compare(got["grads"].get(name), expected["grads"][name], tolerance, f"the gradient of {name}")
-            agreed.append(f"the gradient of {name}")
-        for name in PARAMETERS:
-            compare(got["params"].get(name), expected["params"][name], tolerance, f"{name} after the step")
-    except Failure as failure:
-        failure.detail = f"{network}: {failure.detail}"
-        if agreed:
-            failure.detail += f"\n({', '.join(agreed)} agree with torch autograd)"
-        raise
+    agree_in_order([
+        ("the loss", [(got["loss"], expected["loss"], "the loss")]),
+        ("the running statistics", [(got["running"][name], expected["running"][name], f"the new running {name}")
+                                    for name in ("mean", "var")]),
+        *((f"the gradient of {name}", [(got["grads"].get(name), expected["grads"][name], f"the gradient of {name}")])
+          for name in PARAMETERS),  # from the output back to the input
+        ("the parameters", [(got["params"].get(name), expected["params"][name], f"{name} after the step")
+                            for name in PARAMETERS]),
+    ], tolerance_for(np.float64), network)
     return "the loss, the running statistics, the gradients and the parameters after the step agree with torch"
 
 
