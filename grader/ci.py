@@ -28,8 +28,8 @@ from pathlib import Path
 import click
 
 from grader import github
-from grader.definitions import Place, definitions, syntax_error_place
-from grader.export import HIDDEN_DETAILS, number, points
+from grader.definitions import Place, definitions
+from grader.export import number, points, public_message
 from grader.integrity import Integrity, verify
 from grader.junit import junit_xml
 from grader.report import render
@@ -134,7 +134,7 @@ def locate(report: Report, root: Path) -> GradedFile:
         submission = read_submission(report.path)
     except SubmissionError:
         return graded
-    defined, broken = definitions(submission), syntax_error_place(submission)
+    defined, broken = definitions(submission)
     uses = {check.name: check.uses for check in report.exercise.checks}
     for result in report.results:
         if result.status in ("failed", "error"):
@@ -198,7 +198,7 @@ def annotations(outcome: Outcome) -> list[str]:
             if result.status not in ("failed", "error"):
                 continue
             place = item.places.get(result.name)
-            message = HIDDEN_DETAILS if result.hidden else result.message
+            message = public_message(result)
             if place and item.file.endswith(".ipynb"):
                 message = f"({place.where} of the notebook)\n{message}"
             if len(message) > MAX_MESSAGE:

@@ -23,33 +23,25 @@ class Place:
     where: str  # as a student finds it: "line 12", "cell 4, line 3"
 
 
-def definitions(submission: Submission) -> dict[str, Place]:
-    """Each top-level function and class of the submission, where it is (last) defined. A cell
-    that does not parse defines nothing."""
+def definitions(submission: Submission) -> tuple[dict[str, Place], Place | None]:
+    """Each top-level function and class of the submission, where it is (last) defined; and
+    where the first cell that does not parse fails, if one does not (a cell that does not parse
+    defines nothing)."""
     raw = submission.path.read_text(encoding="utf-8-sig", errors="replace") if submission.is_notebook else ""
     found: dict[str, Place] = {}
+    broken: Place | None = None
     for number, cell in enumerate(submission.cells, 1):
         try:
             tree = ast.parse(cell.source)
-        except (SyntaxError, ValueError):
+        except SyntaxError as error:
+            broken = broken or _place(raw, cell.source, number, error.lineno or 1, submission.is_notebook)
+            continue
+        except ValueError:  # a NUL byte: no line to point at
             continue
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 found[node.name] = _place(raw, cell.source, number, node.lineno, submission.is_notebook)
-    return found
-
-
-def syntax_error_place(submission: Submission) -> Place | None:
-    """Where the first cell that does not parse fails, if one does not."""
-    raw = submission.path.read_text(encoding="utf-8-sig", errors="replace") if submission.is_notebook else ""
-    for number, cell in enumerate(submission.cells, 1):
-        try:
-            ast.parse(cell.source)
-        except SyntaxError as error:
-            return _place(raw, cell.source, number, error.lineno or 1, submission.is_notebook)
-        except ValueError:  # a NUL byte: no line to point at
-            return None
-    return None
+    return found, broken
 
 
 def _place(raw_notebook: str, source: str, cell: int, line: int, is_notebook: bool) -> Place:

@@ -36,6 +36,11 @@ from grader.gradebook import Graded
 HIDDEN_DETAILS = "hidden check: details are not shown"
 
 
+def public_message(check) -> str:
+    """What a check's message may show outside the gradebook: nothing of a hidden check's."""
+    return HIDDEN_DETAILS if check.hidden else check.message
+
+
 def number(value: float) -> str:
     """A score as a spreadsheet reads it: `21.6`, `24`, `0`."""
     return f"{value + 0.0:g}"  # + 0.0: no "-0"

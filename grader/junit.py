@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from grader.export import HIDDEN_DETAILS, number
+from grader.export import number, public_message
 from grader.runner import Report
 
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -42,7 +42,7 @@ def junit_xml(reports: list[tuple[Report, str, dict[str, int]]]) -> bytes:
             ET.SubElement(points, "property", name="points", value=number(result.max_score))
             ET.SubElement(points, "property", name="score", value=number(result.score))
             if result.status in ELEMENT:
-                message = HIDDEN_DETAILS if result.hidden else xml_text(result.message)
+                message = xml_text(public_message(result))
                 outcome = ET.SubElement(case, ELEMENT[result.status], message=message.split("\n", 1)[0])
                 if result.status != "skipped":
                     outcome.set("type", result.status)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import grader
 from grader.exercises import TITLES, load_exercise
-from grader.integrity import MANIFEST, fingerprint, manifest
+from grader.integrity import MANIFEST, fingerprint, manifest, package_files
 from grader.markers import MarkerError, marked_lines
 from grader.stubs import generated_files
 
@@ -76,14 +76,12 @@ def released_package() -> dict[Path, str | bytes]:
     """The grader package as released, by path relative to it: each .py file with its hidden
     blocks cut out (and checked to still parse), any other file (package data) as it is."""
     files: dict[Path, str | bytes] = {}
-    for path in sorted(PACKAGE.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
-            continue
-        relative = path.relative_to(PACKAGE)
+    for name, content in package_files(PACKAGE).items():  # the files a fingerprint covers
+        relative, path = Path(name), PACKAGE / name
         if path.suffix != ".py":
-            files[relative] = path.read_bytes()
+            files[relative] = content
             continue
-        files[relative] = strip_hidden(path.read_text(), str(path))
+        files[relative] = strip_hidden(content.decode(), str(path))
         try:
             ast.parse(files[relative], str(path))
         except SyntaxError as error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from grader.export import HIDDEN_DETAILS, points
+from grader.export import points, public_message
 from grader.feedback import fence
 
 MARKS = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"}
@@ -46,7 +46,7 @@ def _exercise(item) -> list[str]:
         if result.status in ("failed", "error") or (result.status == "skipped" and result.message):
             place = item.places.get(result.name)
             where = f" ({place.where})" if place else ""
-            message = HIDDEN_DETAILS if result.hidden else result.message
+            message = public_message(result)
             lines += ["", f"<details><summary>{MARKS[result.status]} {html.escape(result.name)}{where}</summary>",
                       "", *_fenced(message), "", "</details>"]
     if report.notes:
