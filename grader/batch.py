@@ -3,7 +3,8 @@
 `grade_class` hands submissions to `jobs` grading processes (`python -m grader.batch`), each a
 long-lived grader with its own zygotes, so torch and the checks are imported once per process,
 not once per submission. The coordinator (this process) alone writes the gradebook, one
-transaction per submission, as results arrive.
+transaction per submission, as results arrive. A quiz's answer file runs no code: the coordinator
+grades it itself (grader.quiz.official), while the grading processes start.
 
 Nothing a submission does can stop the batch: student code runs in the workers of a grading
 process (grader.sandbox), and should a grading process itself die or hang (a bug of the grader,
@@ -27,9 +28,10 @@ from pathlib import Path
 
 from grader import integrity
 from grader.classroom import StudentFile
-from grader.exercises import TORCH_EXERCISES
+from grader.exercises import TORCH_EXERCISES, quizzed_exercise
 from grader.checks.result import CheckResult
 from grader.gradebook import Gradebook, Graded
+from grader.quiz.official import grade_quiz_file
 
 SUBMISSION_SECONDS = 900.0  # far above any submission's checks (their own limits add up to less)
 READY = b"ready\n"
@@ -56,32 +58,39 @@ def outdated(submissions: list[StudentFile], book: Gradebook, grader_id: str) ->
 
 def grade_class(submissions: list[StudentFile], book: Gradebook, *, jobs: int, on_recorded=lambda graded: None,
                 timeout: float = SUBMISSION_SECONDS, grader_id: str | None = None) -> list[float]:
-    """Grade every submission with `jobs` processes, recording each in `book` as it completes (under
-    `grader_id`, by default this grader's fingerprint). Returns the seconds each grading process
-    took to start (not counted in any submission's time)."""
+    """Grade every submission, code with `jobs` processes and quiz answers here, recording each in
+    `book` as it completes (under `grader_id`, by default this grader's fingerprint). Returns the
+    seconds each grading process took to start (not counted in any submission's time)."""
     grader_id = grader_id or fingerprint()
+    quizzes = [submission for submission in submissions if quizzed_exercise(submission.exercise)]
+    code = [submission for submission in submissions if not quizzed_exercise(submission.exercise)]
     pending: queue.Queue[StudentFile | None] = queue.Queue()
     # The PyTorch exercises take longest: started first, they do not finish alone at the end.
-    for submission in sorted(submissions, key=lambda s: s.exercise not in TORCH_EXERCISES):
+    for submission in sorted(code, key=lambda s: s.exercise not in TORCH_EXERCISES):
         pending.put(submission)
     finished: queue.Queue[Graded] = queue.Queue()
-    exercises = sorted({submission.exercise for submission in submissions})
-    jobs = max(1, min(jobs, len(submissions)))
+    exercises = sorted({submission.exercise for submission in code})
+    jobs = min(jobs, len(code))  # no process without code to grade
     # The cores are shared out: with one process per core, thread pools in each would fight over
     # the cores the others use (benchmarks/batch.py, 2 jobs on 2 cores: 1.56x the 1-job throughput
     # with a pool of 2 threads in each, 1.84x and 2.08x with 1).
-    threads = max(1, (os.cpu_count() or 1) // jobs)
+    threads = max(1, (os.cpu_count() or 1) // max(jobs, 1))
     processes = [GradingProcess(exercises, threads) for _ in range(jobs)]
     slots = [threading.Thread(target=_serve_slot, args=(process, pending, finished, timeout), daemon=True)
              for process in processes]
     for slot in slots:
         pending.put(None)  # one stop sign per slot
         slot.start()
+
+    def record(graded: Graded) -> None:
+        book.record(graded, grader_id)
+        on_recorded(graded)
+
     try:
-        for _ in submissions:
-            graded = finished.get()
-            book.record(graded, grader_id)
-            on_recorded(graded)
+        for submission in quizzes:  # data, not code: graded here while the grading processes start
+            record(grade_quiz_file(submission))
+        for _ in code:
+            record(finished.get())
     finally:  # Ctrl-C included: no grading process outlives the batch
         for process in processes:
             process.close()
@@ -188,7 +197,8 @@ def _graded(submission: StudentFile, report: dict, seconds: float) -> Graded:
 
 
 def _ungraded(submission: StudentFile, problem: str, seconds: float) -> Graded:
-    """Every check an error with `problem`, and incomplete: the next `grader grade` tries again."""
+    """Every check an error with `problem`, and incomplete: the next `grader grade` tries again.
+    Code submissions only: quizzes never reach a grading process."""
     from grader.exercises import load_exercise
 
     message = f"{problem}; this is not your fault, and it will be graded again"

@@ -19,7 +19,7 @@ import click
 
 from grader import charts
 from grader.course import Course
-from grader.exercises import TITLES, in_course_order
+from grader.exercises import in_course_order, title
 from grader.gradebook import Graded
 
 BINS = 10
@@ -153,7 +153,7 @@ def exercise_stats(exercise: str, submissions: Sequence[Graded], course: Course)
     scores = sorted(fraction for fraction in (final_fraction(s, course) for s in complete) if fraction is not None)
     return ExerciseStats(
         exercise=exercise,
-        title=TITLES.get(exercise, ""),
+        title=title(exercise) or "",
         graded=len(submissions),
         scores=tuple(scores),
         histogram=histogram(scores),

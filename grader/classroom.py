@@ -1,4 +1,6 @@
-"""Finding a class's submissions: `<root>/<student>/<exercise>.py` or `.ipynb`.
+"""Finding a class's submissions: `<root>/<student>/<exercise>.py` or `.ipynb`, and the answers to
+its quiz, `<root>/<student>/quiz-<exercise>.toml` (graded as the exercise `quiz-<exercise>`:
+grader.quiz.official).
 
 A student folder may hold `timestamp.txt` (one ISO 8601 time with its UTC offset, as nbgrader
 writes it): the submission time of every file in the folder. Without it, a file's own
@@ -12,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from grader.exercises import TITLES
+from grader.exercises import TITLES, quiz_id
 
 SUFFIXES = (".py", ".ipynb")  # in order of preference when a student hands in both
+QUIZ_SUFFIX = ".toml"
 TIMESTAMP = "timestamp.txt"
 
 
@@ -31,20 +34,28 @@ class StudentFile:
 
 
 def find_submissions(root: Path, exercises: list[str] | None = None) -> list[StudentFile]:
-    """Every submission under `root`, by student then exercise."""
+    """Every submission of `exercises` (default: all) under `root`, by student then exercise, each
+    exercise's code followed by its quiz."""
     exercises = exercises or list(TITLES)
     found = []
     for folder in sorted(path for path in Path(root).iterdir() if path.is_dir() and not path.name.startswith(".")):
         stamp, stamp_notes = _timestamp(folder)
         for exercise in exercises:
-            files = [folder / f"{exercise}{suffix}" for suffix in SUFFIXES if (folder / f"{exercise}{suffix}").is_file()]
-            if not files:
-                continue
-            chosen, *others = files
-            notes = stamp_notes + tuple(f"{other.name} was also handed in; {chosen.name} was graded" for other in others)
-            submitted_at = stamp or datetime.fromtimestamp(chosen.stat().st_mtime, timezone.utc)
-            found.append(StudentFile(folder.name, exercise, chosen, _sha256(chosen), submitted_at, notes))
+            for graded_as, names in ((exercise, [f"{exercise}{suffix}" for suffix in SUFFIXES]),
+                                     (quiz_id(exercise), [f"{quiz_id(exercise)}{QUIZ_SUFFIX}"])):
+                files = [folder / name for name in names if (folder / name).is_file()]
+                if files:
+                    found.append(_submission(folder.name, graded_as, files, stamp, stamp_notes))
     return found
+
+
+def _submission(student: str, exercise: str, files: list[Path], stamp: datetime | None,
+                stamp_notes: tuple[str, ...]) -> StudentFile:
+    """The first of `files` (in order of preference), noting the others."""
+    chosen, *others = files
+    notes = stamp_notes + tuple(f"{other.name} was also handed in; {chosen.name} was graded" for other in others)
+    submitted_at = stamp or datetime.fromtimestamp(chosen.stat().st_mtime, timezone.utc)
+    return StudentFile(student, exercise, chosen, _sha256(chosen), submitted_at, notes)
 
 
 def _timestamp(folder: Path) -> tuple[datetime | None, tuple[str, ...]]:

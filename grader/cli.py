@@ -73,7 +73,7 @@ def check(exercise_id: str, path: Path | None, output_format: str, strict: bool)
 @click.argument("root", metavar="SUBMISSIONS", default="submissions",
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--exercise", "exercises", multiple=True, type=EXERCISE,
-              help="Grade only this exercise (repeat for several). Default: all.")
+              help="Grade only this exercise, its code and its quiz (repeat for several). Default: all.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Grading processes working in parallel.")
 @GRADEBOOK
@@ -82,7 +82,8 @@ def check(exercise_id: str, path: Path | None, output_format: str, strict: bool)
               help="Official grading: refuse (exit 2) unless every required isolation layer is active here.")
 def grade_command(root: Path, exercises: tuple[str, ...], jobs: int, gradebook_path: Path, force: bool,
                   strict: bool) -> None:
-    """Grade a class: every SUBMISSIONS/<student>/<exercise>.py or .ipynb, in parallel, into the gradebook.
+    """Grade a class: every SUBMISSIONS/<student>/<exercise>.py or .ipynb, in parallel, and each quiz's
+    answers, SUBMISSIONS/<student>/quiz-<exercise>.toml, into the gradebook.
 
     Submissions unchanged since they were last graded (same file, same grader) are skipped, and a
     batch stopped at any point loses nothing: run it again to finish it. A broken or hostile
@@ -204,18 +205,24 @@ def stubs(check_only: bool, reference_dir: Path, out_dir: Path) -> None:
 @click.option("--grader-package", default=".", show_default=True, metavar="REQUIREMENT",
               help="What the students' workflow installs with pip: their repository's copy of the grader, "
                    "or a published release ('dl-grader @ git+https://…@v1').")
-def release(out_dir: Path, force: bool, reference_dir: Path, grader_package: str) -> None:
+@click.option("--students", "students_file", type=click.File(encoding="utf-8"),
+              help="The class, one student id per line: their own generated quiz numbers can be checked "
+                   "in the release (anyone else practises with the numbers of 'practice').")
+def release(out_dir: Path, force: bool, reference_dir: Path, grader_package: str, students_file) -> None:
     """Write the student release into OUT_DIR: the grader without its hidden checks, stubs fresh
     from the references, the install files, the students' README and their CI workflow.
 
-    Code between `# BEGIN HIDDEN` and `# END HIDDEN` lines is cut out of the grader. The workflow
-    (.github/workflows/autograde.yml) grades every push and pull request with `grader ci`, with
-    the grader pinned by its fingerprint.
+    Code between `# BEGIN HIDDEN` and `# END HIDDEN` lines is cut out of the grader, and the
+    quizzes' keys and explanations are sealed (salted hashes: practice feedback, no plain
+    answers). The workflow (.github/workflows/autograde.yml) grades every push and pull request
+    with `grader ci`, with the grader pinned by its fingerprint.
     """
     from grader.release import build_release
 
+    students = [line.strip() for line in students_file or () if line.strip() and not line.startswith("#")]
     try:
-        made = build_release(out_dir, reference_dir=reference_dir, force=force, grader_package=grader_package)
+        made = build_release(out_dir, reference_dir=reference_dir, force=force, grader_package=grader_package,
+                             quiz_students=students)
     except ValueError as error:  # a refused out dir, or a MarkerError naming the file and line
         raise click.ClickException(str(error)) from None
     click.echo(f"wrote {len(made.files)} files to {out_dir}; {len(made.hidden_checks)} hidden checks left out; "
@@ -338,6 +345,60 @@ def feedback(gradebook_path: Path, course_path: Path | None, out_dir: Path, stud
     files = write_feedback(graded, course, out_dir)
     click.echo(f"wrote feedback on {len(graded)} submissions of {len({g.student for g in graded})} students "
                f"to {out_dir} ({len(files)} files)")
+
+
+@main.command()
+@click.argument("exercise_id", metavar="EXERCISE", type=EXERCISE)
+@click.option("--lang", "language", type=click.Choice(["ko", "en"]),
+              help="The quiz's language. Default: Korean where the locale is, else English; with --answers, the file's.")
+@click.option("--student", envvar="GRADER_STUDENT", show_envvar=True,
+              help="Your student id, as your instructor files your work: generated questions show your own numbers.")
+@click.option("--answers", "answers_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Grade this answer file instead of asking.")
+@click.option("--template", "template_path", is_flag=False, flag_value="", default=None, metavar="[FILE]",
+              help="Write an answer file to fill in (default: quiz-EXERCISE.toml; - for the terminal).")
+def quiz(exercise_id: str, language: str | None, student: str | None, answers_path: Path | None,
+         template_path: str | None) -> None:
+    """Quiz yourself on EXERCISE's concepts: 8 to 12 questions, multiple choice, numeric (with
+    numbers drawn for you) and short answers, each answered at once.
+
+    To hand the quiz in, fill the answer file `--template` writes (quiz-EXERCISE.toml) and put
+    it beside your code; `--answers` checks a filled one. In the student release the keys are
+    sealed: right answers open the explanations, and official grading uses the instructor's keys.
+    """
+    from grader.quiz import answers as answer_files
+    from grader.quiz import session
+    from grader.quiz.bank import BankError, load_bank
+
+    try:
+        bank = load_bank(exercise_id)
+    except BankError as error:
+        raise click.ClickException(str(error)) from None
+    if answers_path is not None:
+        try:
+            filled = answer_files.read_answers(answers_path.read_text(encoding="utf-8"))
+        except (answer_files.AnswerFileError, UnicodeDecodeError) as error:
+            raise click.ClickException(f"{answers_path}: {error}") from None
+        who = student or filled.student
+        if not who:
+            raise click.UsageError(f"{answers_path} names no student: pass --student")
+        results = answer_files.grade_answers(bank, who, filled.answers, language or filled.language)
+        click.echo(answer_files.render(bank, who, results))
+        return
+    language = language or session.default_language()
+    student = student or click.prompt("Student id" if language == "en" else "학번(학생 ID)")
+    if template_path is not None:
+        text = answer_files.template(bank, student, language)
+        if template_path == "-":
+            click.echo(text, nl=False)
+            return
+        path = Path(template_path or f"quiz-{exercise_id}.toml")
+        if path.exists():
+            raise click.ClickException(f"{path} exists: it may hold your answers; name another file")
+        path.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {path}: fill it in, then `grader quiz {exercise_id} --answers {path}`")
+        return
+    session.run(bank, student, language)
 
 
 def default_path(exercise_id: str) -> Path:

@@ -8,6 +8,10 @@
 
     [late.deadlines]
     exercise7 = 2026-12-18T23:59:00+09:00
+    quiz-exercise7 = 2026-12-11T23:59:00+09:00   # the quiz of exercise7 (its answer file)
+
+A quiz (`quiz-exerciseN`) is due at its own entry in [late.deadlines] if there is one, else at its
+exercise's (`exerciseN`), else at `deadline`: a quiz handed in with the code is due with it.
 
 The penalty is applied when grades are read (export, report, feedback), never stored: a corrected
 deadline applies at once, without regrading anyone. The time of a submission is recorded by
@@ -21,6 +25,8 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from grader.exercises import quizzed_exercise
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -61,7 +67,10 @@ class LatePolicy:
     max_days: int | None = None
 
     def deadline_of(self, exercise: str) -> datetime | None:
-        return self.deadlines.get(exercise, self.deadline)
+        for named in (exercise, quizzed_exercise(exercise)):  # a quiz's own deadline, else its exercise's
+            if named in self.deadlines:
+                return self.deadlines[named]
+        return self.deadline
 
     def lateness(self, exercise: str, submitted_at: datetime) -> Lateness:
         deadline = self.deadline_of(exercise)

@@ -4,10 +4,11 @@ Late penalties (`course.toml`) are applied here, on reading; the book holds raw 
 
 CSV (`write_csv`): a header `student,exercise1,…,total`, then one row per student, sorted by
 student. There is a column for each exercise that has at least one submission in the book, in
-the order exercise1 … exercise7. A cell holds the score after the late penalty, formatted with
-`:g` (`21.6`, `24`); it is empty when the student submitted nothing for that exercise. `total` is
-the sum of the row. Maximum points are not in the file (`grader list` shows them): an LMS sets
-them when its column is created, and a row of maxima would be imported as a student.
+the order exercise1 … exercise7, each exercise's quiz (`quiz-exercise3`) right after it. A cell
+holds the score after the late penalty, formatted with `:g` (`21.6`, `24`); it is empty when the
+student submitted nothing for that exercise. `total` is the sum of the row. Maximum points are
+not in the file (`grader list` shows them): an LMS sets them when its column is created, and a
+row of maxima would be imported as a student.
 
 Gradescope (`write_gradescope`): `DIR/<student>/<exercise>/results.json` per submission, in the
 format of Gradescope's autograder specification:
@@ -30,7 +31,7 @@ import csv
 import json
 from pathlib import Path
 
-from grader.exercises import TITLES, in_course_order
+from grader.exercises import in_course_order, title
 from grader.gradebook import Graded
 
 HIDDEN_DETAILS = "hidden check: details are not shown"
@@ -101,8 +102,8 @@ def results_json(graded: Graded, course) -> dict:
 def summary(graded: Graded, course) -> str:
     """A few lines on the whole submission: score, late penalty, skipped checks, notes."""
     lateness = course.lateness(graded)
-    title = TITLES.get(graded.exercise)
-    lines = [f"{graded.exercise}: {title}" if title else graded.exercise,
+    named = title(graded.exercise)
+    lines = [f"{graded.exercise}: {named}" if named else graded.exercise,
              f"Score: {points(graded.score, graded.max_score)}"]
     if lateness.days:
         lines.append(f"Late: {lateness.describe()}; final score "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from grader.exercises import TITLES
+from grader.exercises import title
 from grader.export import HIDDEN_DETAILS, points, safe_component
 from grader.gradebook import Graded
 from grader.html import render
@@ -38,7 +38,7 @@ def view(graded: Graded, course) -> dict:
     return {
         "student": graded.student,
         "exercise": graded.exercise,
-        "title": TITLES.get(graded.exercise, graded.exercise),
+        "title": title(graded.exercise) or graded.exercise,
         "path": graded.path,
         "submitted_at": graded.submitted_at.strftime("%Y-%m-%d %H:%M UTC"),
         "raw": points(graded.score, graded.max_score),

@@ -6,6 +6,8 @@ writes the bundle from the sources every time:
 
 - `grader/`: the grader package, with every block between a `# BEGIN HIDDEN` and an
   `# END HIDDEN` line cut out (markers included): the hidden checks and whatever only they use;
+  its quiz banks with every key and explanation sealed (grader.quiz.release): generated
+  questions for `quiz_students` and for anyone practising;
 - `exercises/`: the stubs (.py and .ipynb), generated from `reference/` (`grader.stubs`), never
   copied from `exercises/`, which may be stale;
 - `pyproject.toml` and `constraints.txt`, so that `pip install -c constraints.txt -e .` works there;
@@ -31,6 +33,8 @@ import grader
 from grader.exercises import TITLES, load_exercise
 from grader.integrity import MANIFEST, fingerprint, manifest, package_files
 from grader.markers import MarkerError, marked_lines
+from grader.quiz.bank import BANKS
+from grader.quiz.release import sealed_bank
 from grader.stubs import generated_files
 
 BEGIN, END = "# BEGIN HIDDEN", "# END HIDDEN"
@@ -72,12 +76,16 @@ def _trailing_blank_lines(lines: list[str]) -> int:
     return count
 
 
-def released_package() -> dict[Path, str | bytes]:
+def released_package(quiz_students: list[str] = ()) -> dict[Path, str | bytes]:
     """The grader package as released, by path relative to it: each .py file with its hidden
-    blocks cut out (and checked to still parse), any other file (package data) as it is."""
+    blocks cut out (and checked to still parse), each quiz bank sealed, any other file (package
+    data) as it is."""
     files: dict[Path, str | bytes] = {}
     for name, content in package_files(PACKAGE).items():  # the files a fingerprint covers
         relative, path = Path(name), PACKAGE / name
+        if path.parent == BANKS and path.suffix == ".toml":
+            files[relative] = sealed_bank(path.stem, quiz_students)
+            continue
         if path.suffix != ".py":
             files[relative] = content
             continue
@@ -111,13 +119,14 @@ def hidden_checks(package: dict[Path, str | bytes]) -> list[str]:
 
 def build_release(out_dir: Path, *, reference_dir: Path = Path("reference"),
                   readme: Path = ROOT / "release" / "README.md", force: bool = False,
-                  grader_package: str = ".") -> Release:
+                  grader_package: str = ".", quiz_students: list[str] = ()) -> Release:
     """Write the student release into `out_dir` (see the module's docstring). Everything is read
     and checked (markers, references) before anything is written, so an error leaves no half-made
     bundle. `out_dir` must be new or empty, unless `force`, which empties it first.
     `grader_package` is what the workflow installs with pip: the repository's own copy (`.`), or
     a requirement naming a published release (`dl-grader @ git+https://…@v1`); either way the
-    fingerprint decides whether it may grade."""
+    fingerprint decides whether it may grade. The generated quiz questions of `quiz_students`
+    can be checked in the release (their keys sealed), as well as those of anyone practising."""
     out_dir = Path(out_dir).resolve()
     _check_out_dir(out_dir, force, Path(reference_dir).resolve())
     needed = [ROOT / name for name in COPIED] + [Path(readme), ROOT / "release" / "autograde.yml",
@@ -125,7 +134,7 @@ def build_release(out_dir: Path, *, reference_dir: Path = Path("reference"),
     missing = [str(path) for path in needed if not path.is_file()]
     if missing:  # a grader installed from a wheel has no checkout around it
         raise ValueError(f"not found: {', '.join(missing)}; build the release from a checkout of the grader")
-    package = released_package()
+    package = released_package(quiz_students)
     left_out = hidden_checks(package)
     released = {relative.as_posix(): content.encode() if isinstance(content, str) else content
                 for relative, content in package.items()}

@@ -52,9 +52,10 @@ def grader_command(*args, cwd: Path) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
-def consistent(book: Gradebook) -> list:
-    """Every submission the book holds, each checked whole: all its checks, and a score that is their sum."""
-    graded = book.graded()
+def consistent(book: Gradebook, exercise: str | None = None) -> list:
+    """Every submission the book holds (of `exercise`), each checked whole: all its checks, and a
+    score that is their sum."""
+    graded = book.graded(exercise)
     for submission in graded:
         assert len(submission.checks) == EXERCISE3_CHECKS, submission
         assert submission.score == sum(check.score for check in submission.checks)
@@ -214,13 +215,15 @@ def test_a_grading_process_that_cannot_start_is_a_named_error_not_a_crash(tmp_pa
 
 
 def test_the_sample_class_grades_as_its_readme_says(tmp_path):
-    # README's main command, on the exercise the class covers most: the scores of
-    # submissions/README.md, the late ones marked by their timestamp.txt.
+    # README's main command, on the exercise the class covers most, its quiz included: the scores
+    # of submissions/README.md, the late ones marked by their timestamp.txt.
     result = grader_command("grade", str(ROOT / "submissions"), "--exercise", "exercise3", "--jobs", "2",
                             "--gradebook", str(tmp_path / "book.db"), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     with Gradebook(tmp_path / "book.db") as book:
-        scores = {s.student: (s.score, s.max_score) for s in consistent(book)}
+        scores = {s.student: (s.score, s.max_score) for s in consistent(book, "exercise3")}
+        quizzes = {s.student: (s.score, s.max_score) for s in book.graded("quiz-exercise3")}
     assert scores == {"choi-hyunwoo": (12, 24), "han-seojun": (0, 24), "kim-minji": (24, 24), "lee-jihoon": (13, 24),
                       "nguyen-thanh-ha": (24, 24), "park-seoyeon": (24, 24), "yoon-jiwoo": (0, 24)}
+    assert quizzes == {"kim-minji": (10, 11), "nguyen-thanh-ha": (7, 11)}
     assert not list((ROOT / "submissions").rglob("results.json"))  # the hostile one's forgery went nowhere

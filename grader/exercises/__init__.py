@@ -24,9 +24,35 @@ TITLES = {
 }
 
 
+# A quiz's answers (grader.quiz) are graded as an exercise of their own, `quiz-exerciseN`, so the
+# gradebook keeps them apart from the code of exerciseN.
+QUIZ_PREFIX = "quiz-"
+
+
+def quiz_id(exercise_id: str) -> str:
+    """The id under which the quiz of an exercise is graded: `quiz-exercise3`."""
+    return QUIZ_PREFIX + exercise_id
+
+
+def quizzed_exercise(exercise_id: str) -> str | None:
+    """The exercise a quiz id is the quiz of (`quiz-exercise3`: `exercise3`); None for any other id."""
+    return exercise_id.removeprefix(QUIZ_PREFIX) if exercise_id.startswith(QUIZ_PREFIX) else None
+
+
+def title(exercise_id: str) -> str | None:
+    """The title of an exercise or of its quiz (`Quiz: Softmax and cross-entropy (NumPy)`); None
+    for an id the catalogue does not know."""
+    quizzed = quizzed_exercise(exercise_id)
+    if quizzed in TITLES:
+        return f"Quiz: {TITLES[quizzed]}"
+    return TITLES.get(exercise_id)
+
+
 def in_course_order(exercise_ids) -> list[str]:
-    """The exercises in the course's order (exercise1 … exercise7), then any unknown ones by name."""
-    rank = {exercise_id: index for index, exercise_id in enumerate(TITLES)}
+    """The exercises in the course's order, each followed by its quiz (exercise1, quiz-exercise1,
+    exercise2 … quiz-exercise7), then any unknown ones by name."""
+    ordered = [graded for exercise_id in TITLES for graded in (exercise_id, quiz_id(exercise_id))]
+    rank = {exercise_id: index for index, exercise_id in enumerate(ordered)}
     return sorted(exercise_ids, key=lambda exercise_id: (rank.get(exercise_id, len(rank)), exercise_id))
 
 
