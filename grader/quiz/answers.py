@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from grader.export import number, points
 from grader.quiz.bank import LANGUAGES, Bank
-from grader.quiz.grading import judge, pose
+from grader.quiz.grading import Posed, judge, pose
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -53,9 +53,9 @@ class QuestionResult:
 def template(bank: Bank, student: str, language: str) -> str:
     lines = [f"# grader quiz {bank.exercise} --answers <this file>", f"student = {json.dumps(student)}",
              f'language = "{language}"', "", "[answers]"]
-    for number, question in enumerate(bank.questions, 1):
+    for position, question in enumerate(bank.questions, 1):
         posed = pose(question, student, bank.exercise)
-        lines += ["", f"# {number}. ({question.points:g}) {HOW_TO_ANSWER[language][question.kind]}"]
+        lines += ["", f"# {position}. ({question.points:g}) {HOW_TO_ANSWER[language][question.kind]}"]
         lines += ["# " + line for line in textwrap.wrap(posed.prompt(language), 96)]
         lines += [f"#   {index}) {option}" for index, option in enumerate(posed.options(language), 1)]
         lines.append(f"{question.id} = ")
@@ -78,12 +78,19 @@ def read_answers(text: str) -> AnswerFile:
 
 
 def grade_answers(bank: Bank, student: str, answers: dict, language: str = "en") -> list[QuestionResult]:
+    return grade_posed([pose(question, student, bank.exercise) for question in bank.questions], answers, language)
+
+
+def grade_posed(posed_questions: list[Posed], answers: dict, language: str) -> list[QuestionResult]:
+    """`grade_answers`, for questions already posed (official grading poses them first, to know
+    this copy can check them)."""
     results = []
-    for question in bank.questions:
+    for posed in posed_questions:
+        question = posed.question
         if question.id not in answers:
             results.append(QuestionResult(question.id, 0.0, question.points, False, "not answered"))
             continue
-        verdict = judge(pose(question, student, bank.exercise), answers[question.id], language)
+        verdict = judge(posed, answers[question.id], language)
         if verdict.right:
             message = ""
         elif verdict.right is None:

@@ -70,12 +70,21 @@ class Bank:
 
 def load_bank(exercise_id: str, banks: Path = BANKS) -> Bank:
     path = banks / f"{exercise_id}.toml"
+    return parse_bank(exercise_id, read_bank_file(path), path)
+
+
+def read_bank_file(path: Path) -> dict:
+    """A bank's TOML as it is written (grader.quiz.release rewrites it sealed)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise BankError(f"{path}: cannot be read ({error.strerror})") from None
     except tomllib.TOMLDecodeError as error:
         raise BankError(f"{path}: not valid TOML ({error})") from None
+
+
+def parse_bank(exercise_id: str, data: dict, path: Path) -> Bank:
+    """The bank `data` (read from `path`) describes, refused (BankError) unless it is whole."""
     if data.get("exercise") != exercise_id:
         raise BankError(f"{path}: `exercise` must be {exercise_id!r}")
     questions = [_question(path, entry) for entry in data.get("questions", [])]

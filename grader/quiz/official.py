@@ -25,9 +25,9 @@ from grader.checks.result import CheckResult
 from grader.classroom import StudentFile
 from grader.exercises import quizzed_exercise
 from grader.gradebook import Graded
-from grader.quiz.answers import AnswerFileError, grade_answers, read_answers
-from grader.quiz.bank import BANKS, Bank, load_bank
-from grader.quiz.grading import pose
+from grader.quiz.answers import AnswerFileError, grade_posed, read_answers
+from grader.quiz.bank import BANKS, load_bank
+from grader.quiz.grading import Posed, pose
 
 MAX_BYTES = 1 << 20  # a filled template is a few KiB; more is not an answer file, and is not read
 WHOLE_QUIZ = "quiz"  # the name of the one result of a quiz the grader could not grade
@@ -53,14 +53,14 @@ def grade_quiz_file(submission: StudentFile) -> Graded:
 
 
 def _grade(submission: StudentFile) -> tuple[tuple[CheckResult, ...], tuple[str, ...]]:
-    bank = _bank(quizzed_exercise(submission.exercise), submission.student)
+    posed = _posed(quizzed_exercise(submission.exercise), submission.student)
     try:
         answer_file = read_answers(_text(submission.path))
     except (Unreadable, AnswerFileError) as problem:
         message = f"{submission.path.name}: {problem}"
-        return tuple(CheckResult(question.id, 0.0, question.points, "error", message)
-                     for question in bank.questions), ()
-    results = grade_answers(bank, submission.student, answer_file.answers, answer_file.language)
+        return tuple(CheckResult(asked.question.id, 0.0, asked.question.points, "error", message)
+                     for asked in posed), ()
+    results = grade_posed(posed, answer_file.answers, answer_file.language)
     checks = tuple(CheckResult(result.id, result.score, result.max_score,
                                "passed" if result.score == result.max_score else "failed", result.message)
                    for result in results)
@@ -71,18 +71,20 @@ def _grade(submission: StudentFile) -> tuple[tuple[CheckResult, ...], tuple[str,
     return checks, notes
 
 
-def _bank(exercise: str, student: str) -> Bank:
-    """The exercise's bank, provided this grader can judge every answer `student` gives to it."""
+def _posed(exercise: str, student: str) -> list[Posed]:
+    """The exercise's questions as `student` gets them, provided this grader can judge every
+    answer to them."""
     if not (BANKS / f"{exercise}.toml").is_file():
         raise LookupError(f"{exercise} has no quiz bank ({exercise}.toml)")
     bank = load_bank(exercise)
     # A student release's sealed keys, or a checkout without reference/, cannot judge every answer:
     # such a grade would read as wrong answers, so none is recorded.
-    unchecked = [question.id for question in bank.questions if not pose(question, student, exercise).checkable]
+    posed = [pose(question, student, exercise) for question in bank.questions]
+    unchecked = [asked.question.id for asked in posed if not asked.checkable]
     if unchecked:
         raise LookupError(f"this copy of the grader cannot check {', '.join(unchecked)} for {student}: "
                           "official grading needs the instructor's checkout")
-    return bank
+    return posed
 
 
 def _text(path: Path) -> str:

@@ -9,26 +9,21 @@ which the release itself does not hold.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import tomli_w
 
-from grader.quiz.bank import BANKS, LANGUAGES, load_bank
+from grader.quiz.bank import BANKS, LANGUAGES, parse_bank, read_bank_file
 from grader.quiz.grading import pose
 from grader.quiz.seal import PRACTICE, seal_question
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 UNSEALED = ("answer", "answers", "explanation")  # what the release must not hold in plain text
 
 
 def sealed_bank(exercise_id: str, students: list[str] = (), banks: Path = BANKS) -> str:
-    bank = load_bank(exercise_id, banks)  # refuses a bank that is not whole before sealing it
-    data = tomllib.loads((banks / f"{exercise_id}.toml").read_text(encoding="utf-8"))
+    path = banks / f"{exercise_id}.toml"
+    data = read_bank_file(path)
+    bank = parse_bank(exercise_id, data, path)  # refuses a bank that is not whole before sealing it
     for entry, question in zip(data["questions"], bank.questions):
         everyone = [PRACTICE, *students] if question.generator else [""]
         keys = {student: _key(pose(question, student, exercise_id)) for student in dict.fromkeys(everyone)}
@@ -47,6 +42,6 @@ def sealed_bank(exercise_id: str, students: list[str] = (), banks: Path = BANKS)
 
 
 def _key(posed):
-    """The key as the seal holds it: a choice question's in the bank's order of options, which
-    every student's answer is put back into (grader.quiz.grading.Posed.unshuffled)."""
-    return frozenset(posed.unshuffled(sorted(posed.key))) if posed.order else posed.key
+    """The key as the seal holds it: a choice question's in the bank's order of options (not the
+    student's), which every student's answer is put back into (grader.quiz.grading.Posed.unshuffled)."""
+    return frozenset(index + 1 for index in posed.question.answer) if posed.order else posed.key

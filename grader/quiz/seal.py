@@ -42,17 +42,17 @@ class Seal:
         """The locks `student`'s answers open, or None when this seal cannot check them."""
         if not self.students:
             return self.locks
-        return self.students.get(_hash(self.salt, b"student", student.encode()).hex())
+        return self.students.get(_filed_as(self.salt, student))
 
     def open(self, student: str, form: str | None) -> bytes | None:
         """The content key, when `form` is a right answer of `student`'s; else None."""
         if form is None:
             return None
         student = student if self.students else ""  # a fixed question's locks are everyone's
-        mask = _hash(self.salt, b"form", student.encode(), form.encode())
+        mask = _mask(self.salt, student, form)
         for lock in self.locks_for(student) or ():
-            key = bytes(a ^ b for a, b in zip(bytes.fromhex(lock), mask))
-            if _hash(self.salt, b"check", key).hex() == self.check:
+            key = _xor(bytes.fromhex(lock), mask)
+            if _check(self.salt, key) == self.check:
                 return key
         return None
 
@@ -67,16 +67,31 @@ def seal_question(question, keys: dict[str, object]) -> Seal:
     salt, content_key = secrets.token_bytes(16), secrets.token_bytes(KEY_BYTES)
 
     def locks(student: str) -> tuple[str, ...]:
-        return tuple(bytes(a ^ b for a, b in zip(content_key, _hash(salt, b"form", student.encode(), form.encode()))).hex()
+        return tuple(_xor(content_key, _mask(salt, student, form)).hex()
                      for form in sorted(right_forms(question, keys[student])))
 
     explanation = {language: base64.b64encode(_cipher(content_key, text.explanation.encode())).decode()
                    for language, text in question.text.items() if text.explanation}
-    check = _hash(salt, b"check", content_key).hex()
+    check = _check(salt, content_key)
     if question.generator is None:
         return Seal(salt, check, locks(""), explanation=explanation)
-    return Seal(salt, check, students={_hash(salt, b"student", student.encode()).hex(): locks(student)
+    return Seal(salt, check, students={_filed_as(salt, student): locks(student)
                                        for student in keys}, explanation=explanation)
+
+
+def _mask(salt: bytes, student: str, form: str) -> bytes:
+    """What a content key is XORed with in the lock that `form`, answered by `student`, opens."""
+    return _hash(salt, b"form", student.encode(), form.encode())
+
+
+def _filed_as(salt: bytes, student: str) -> str:
+    """The name a generated question's locks for `student` are filed under: not their id."""
+    return _hash(salt, b"student", student.encode()).hex()
+
+
+def _check(salt: bytes, key: bytes) -> str:
+    """What tells the content key from what a wrong answer's lock opens to."""
+    return _hash(salt, b"check", key).hex()
 
 
 def _hash(salt: bytes, *parts: bytes) -> bytes:
@@ -86,4 +101,9 @@ def _hash(salt: bytes, *parts: bytes) -> bytes:
 def _cipher(key: bytes, data: bytes) -> bytes:
     """`data` XOR a keystream drawn from `key` (its own inverse)."""
     stream = b"".join(hashlib.blake2b(key + block.to_bytes(8, "big")).digest() for block in range(len(data) // 64 + 1))
-    return bytes(a ^ b for a, b in zip(data, stream))
+    return _xor(data, stream)
+
+
+def _xor(data: bytes, mask: bytes) -> bytes:
+    """`data` XOR `mask`, as long as the shorter of the two."""
+    return bytes(a ^ b for a, b in zip(data, mask))

@@ -18,7 +18,7 @@ import re
 
 import click
 
-from grader.export import number
+from grader.export import number, points
 from grader.quiz.bank import Bank, Question
 from grader.quiz.grading import Posed, judge, pose
 
@@ -55,10 +55,10 @@ def run(bank: Bank, student: str, language: str) -> tuple[float, float]:
         questions = [question for index, question in enumerate(questions) if index in chosen]
     say = SAY[language]
     score = 0.0
-    for number_, question in enumerate(questions, 1):
+    for position, question in enumerate(questions, 1):
         posed = pose(question, student, bank.exercise, practice=True)
         click.echo()
-        click.secho(f"[{number_}/{len(questions)}] ({say['points'].format(number(question.points))}) ", bold=True, nl=False)
+        click.secho(f"[{position}/{len(questions)}] ({say['points'].format(number(question.points))}) ", bold=True, nl=False)
         click.echo(posed.prompt(language))
         if posed.student != student:
             click.echo(say["practice"])
@@ -68,7 +68,7 @@ def run(bank: Bank, student: str, language: str) -> tuple[float, float]:
             score += question.points
     max_score = sum(question.points for question in questions)
     click.echo()
-    click.secho(f"{say['score']}: {number(score)}/{number(max_score)}", bold=True)
+    click.secho(f"{say['score']}: {points(score, max_score)}", bold=True)
     return score, max_score
 
 
